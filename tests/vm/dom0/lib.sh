@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for the rig's scenarios (busybox sh in dom0).
+#
+# A scenario file in /xft/scenarios/NAME.sh defines sc_main.  It runs with
+# XFT_KERNEL (guest kernel series), XFT_TYPE (pv|pvh), XFT_DRV (intree|built)
+# and XFT_NAME set, and reports through xft_pass / xft_fail / xft_skip (each
+# check may report several results; the first argument names the check).
+
+XFT_RESULTS=/tmp/xft-results
+XFT_GUEST_MEM=${XFT_GUEST_MEM:-160}
+
+xft_say() { echo "XFT: $*"; }
+
+xft_now() { cut -d' ' -f1 /proc/uptime; }
+
+# seconds since $1 (an xft_now value), one decimal
+xft_since() { awk -v a="$1" -v b="$(xft_now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+xft_record() {
+	# status check detail...
+	local status=$1 check=$2
+	shift 2
+	echo "$status" >> $XFT_RESULTS
+	echo "XFT: $status $check [$XFT_KERNEL/$XFT_TYPE/$XFT_DRV] ($(xft_since "$XFT_T0")s) $*"
+}
+xft_pass() { xft_record PASS "$@"; }
+xft_fail() { xft_record FAIL "$@"; xft_dump_guest_logs; }
+xft_skip() { xft_record SKIP "$@"; }
+
+xft_fatal() {
+	echo "XFT: FATAL $*"
+	echo FAIL >> $XFT_RESULTS
+	xft_summary
+	echo "XFT: DONE"
+	poweroff -f
+}
+
+xft_summary() {
+	local p f s
+	p=$(grep -c '^PASS' $XFT_RESULTS 2>/dev/null)
+	f=$(grep -c '^FAIL' $XFT_RESULTS 2>/dev/null)
+	s=$(grep -c '^SKIP' $XFT_RESULTS 2>/dev/null)
+	echo "XFT: SUMMARY ${p:-0} passed, ${f:-0} failed, ${s:-0} skipped"
+}
+
+xft_dump_guest_logs() {
+	local f
+	for f in /var/log/xen/console/guest-*.log; do
+		[ -f "$f" ] || continue
+		echo "XFT-LOG: ---- last lines of $f"
+		tail -n 40 "$f" | sed 's/^/XFT-LOG: /'
+	done
+}
+
+# ---- guests ----
+
+# xft_guest_cfg NAME SLOT [extra xl lines...]: write /tmp/NAME.cfg
+xft_guest_cfg() {
+	local name=$1 slot=$2 g=/xft/guests/$XFT_KERNEL
+	shift 2
+	cat > /tmp/$name.cfg <<-EOF
+	name = "$name"
+	type = "$XFT_TYPE"
+	kernel = "$g/vmlinuz"
+	ramdisk = "$g/initrd-$XFT_DRV.gz"
+	extra = "console=hvc0 loglevel=6 xfip=10.0.0.$((slot + 10)) $XFT_GUEST_EXTRA"
+	memory = $XFT_GUEST_MEM
+	vcpus = 2
+	on_crash = "preserve"
+	disk = [ 'format=raw, vdev=xvda, access=rw, script=/etc/xen/scripts/xfblock, target=$(xft_disk "$slot")' ]
+	vif = [ 'mac=00:16:3e:00:00:$(printf %02x $((slot + 10))), bridge=xenbr0, script=/etc/xen/scripts/xfvif' ]
+	EOF
+	for l in "$@"; do echo "$l" >> /tmp/$name.cfg; done
+}
+
+# A loop device over a fresh 64 MiB file per slot.
+xft_disk() {
+	local slot=$1 dev
+	if [ ! -f /tmp/disk$slot.dev ]; then
+		truncate -s 64M /tmp/disk$slot.img
+		dev=$(losetup -f)
+		losetup "$dev" /tmp/disk$slot.img || return 1
+		echo "$dev" > /tmp/disk$slot.dev
+	fi
+	cat /tmp/disk$slot.dev
+}
+
+xft_domid() { xl domid "$1" 2>/dev/null; }
+
+# Fields of the probe's status line: blk_ok blk_err blk_bad net_ok net_err
+# net_bad klog_bad seq.  Empty when the guest has not published yet.
+xft_probe() {
+	local id
+	id=$(xft_domid "$1") || return 1
+	xenstore-read /local/domain/$id/data/probe 2>/dev/null
+}
+
+xft_guest_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
+
+# xft_wait_progress NAME BASELINE ROUNDS TIMEOUT [ALLOW]
+# Wait until the probe of NAME has completed ROUNDS more verified block and
+# network rounds than in BASELINE (a status line), with no new hard errors.
+# ALLOW lists hard counters that may grow (blk_err, net_bad ...).
+# Prints the final status line, or on failure the reason (and returns 1).
+xft_wait_progress() {
+	local name=$1 base=$2 rounds=$3 timeout=$4 allow=" $5 " t0 cur st
+	local b_ok b_err b_bad n_ok n_err n_bad k_bad c_ok c_err c_bad d_ok d_err d_bad kb id
+	t0=$(xft_now)
+	[ -n "$base" ] || base="0 0 0 0 0 0 0 0"
+	set -- $base
+	b_ok=$1 b_err=$2 b_bad=$3 n_ok=$4 n_err=$5 n_bad=$6 k_bad=$7
+	while :; do
+		st=$(xft_guest_state "$name")
+		case "$st" in
+		*c*) echo "guest crashed"; return 1 ;;
+		"") echo "guest $name is gone"; return 1 ;;
+		esac
+		cur=$(xft_probe "$name")
+		if [ -n "$cur" ]; then
+			set -- $cur
+			c_ok=$1 c_err=$2 c_bad=$3 d_ok=$4 d_err=$5 d_bad=$6 kb=$7
+			id=$(xft_domid "$name")
+			if [ "$c_err" -gt "$b_err" ] && [ "${allow#* blk_err }" = "$allow" ]; then
+				echo "block I/O errors: $(xenstore-read /local/domain/$id/data/probe-bad 2>/dev/null)"
+				return 1
+			fi
+			if [ "$c_bad" -gt "$b_bad" ]; then
+				echo "block data did not verify: $(xenstore-read /local/domain/$id/data/probe-bad 2>/dev/null)"
+				return 1
+			fi
+			if [ "$d_bad" -gt "$n_bad" ]; then
+				echo "network data did not verify: $(xenstore-read /local/domain/$id/data/probe-bad 2>/dev/null)"
+				return 1
+			fi
+			if [ "$kb" -gt "$k_bad" ] && [ "${allow#* klog }" = "$allow" ]; then
+				echo "kernel log: $(xenstore-read /local/domain/$id/data/probe-klog 2>/dev/null)"
+				return 1
+			fi
+			if [ "$c_ok" -ge $((b_ok + rounds)) ] && [ "$d_ok" -ge $((n_ok + rounds)) ]; then
+				echo "probe $cur"
+				return 0
+			fi
+		fi
+		if [ "$(xft_since "$t0" | cut -d. -f1)" -ge "$timeout" ]; then
+			echo "no progress within ${timeout}s: probe '$base' -> '$cur'"
+			return 1
+		fi
+		sleep 1
+	done
+}
+
+# Start guest NAME in SLOT and wait for its first verified rounds.
+xft_guest_start() {
+	local name=$1 slot=$2 out
+	shift 2
+	xft_guest_cfg "$name" "$slot" "$@"
+	out=$(xl create /tmp/$name.cfg 2>&1) || { echo "xl create failed: $out"; return 1; }
+	xft_wait_progress "$name" "" 3 "${XFT_BOOT_TIMEOUT:-180}"
+}
+
+# Snapshot of the probe status line, for xft_wait_progress.
+xft_snap() { xft_probe "$1"; }
+
+# Run a shell command in the guest over xenstore; prints its output.
+xft_gexec() {
+	local name=$1 cmd=$2 id seq t0
+	id=$(xft_domid "$name") || return 1
+	seq=$(( $(cat /tmp/xft-cmdseq 2>/dev/null || echo 0) + 1 ))
+	echo $seq > /tmp/xft-cmdseq
+	xenstore-write /local/domain/$id/data/cmd "$seq $cmd"
+	t0=$(xft_now)
+	while [ "$(xenstore-read /local/domain/$id/data/cmd-seq 2>/dev/null)" != "$seq" ]; do
+		if [ "$(xft_since "$t0" | cut -d. -f1)" -ge "${XFT_GEXEC_TIMEOUT:-60}" ]; then
+			echo "(no answer from the guest)"
+			return 1
+		fi
+		sleep 1
+	done
+	xenstore-read /local/domain/$id/data/cmd-out
+}
+
+xft_cleanup() {
+	local d
+	for d in $(xl list | awk 'NR > 1 && $1 != "Domain-0" { print $1 }'); do
+		xl destroy "$d" >/dev/null 2>&1
+	done
+	rm -f /tmp/*.save
+}
+
+# xft_run_scenario NAME KERNEL TYPE DRIVERS
+xft_run_scenario() {
+	local sc=$1
+	XFT_KERNEL=$2 XFT_TYPE=$3 XFT_DRV=$4
+	export XFT_KERNEL XFT_TYPE XFT_DRV
+	XFT_T0=$(xft_now)
+	export XFT_T0
+	if [ ! -f /xft/scenarios/$sc.sh ]; then
+		xft_fail "$sc" "no such scenario"
+		return
+	fi
+	if [ ! -f /xft/guests/$XFT_KERNEL/initrd-$XFT_DRV.gz ]; then
+		xft_skip "$sc" "no $XFT_DRV drivers for the $XFT_KERNEL guest kernel in this run"
+		return
+	fi
+	timeout -s KILL "${XFT_SCENARIO_TIMEOUT:-900}" sh -c \
+		". /xft/lib.sh; . /xft/run.conf; . /xft/scenarios/$sc.sh; sc_main" ||
+		[ $? -ne 137 ] || xft_fail "$sc" "scenario timed out"
+	xft_cleanup
+}

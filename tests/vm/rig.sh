@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# rig.sh - the Xen-in-QEMU test rig (host side).
+#
+# Builds, from Debian packages only, a Xen 4.17 image, a busybox dom0 with the
+# xl toolstack, blkback, netback and a bridge, and guest initramfs images for
+# the requested guest kernels with either the in-tree frontends or the
+# modules this repository built for that kernel.  Boots it all under QEMU
+# (software emulation), lets dom0's controller run the scenarios and prints
+# one line per check plus a final "N passed, N failed, N skipped" line.
+#
+# usage: rig.sh [-d "intree built"] [-g "pv pvh"] [-k "6.1 5.10 6.12"]
+#               [-s "boot checkpoint ..."|all] [-r REPORT] [-e VAR=VALUE]...
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VM=$REPO/tests/vm
+# shellcheck source=../lib/debarchive.sh
+. "$REPO/tests/lib/debarchive.sh"
+
+ALL_SCENARIOS="boot checkpoint save-restore migrate detach soak"
+DRIVERS=intree GUESTS=pv KERNELS=6.1 SCENARIOS=all REPORT="" EXTRA_CONF=()
+while getopts "d:g:k:s:r:e:h" opt; do
+	case $opt in
+	d) DRIVERS=$OPTARG ;;
+	g) GUESTS=$OPTARG ;;
+	k) KERNELS=$OPTARG ;;
+	s) SCENARIOS=$OPTARG ;;
+	r) REPORT=$OPTARG ;;
+	e) EXTRA_CONF+=("$OPTARG") ;;
+	*) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	esac
+done
+[ "$SCENARIOS" = all ] && SCENARIOS=$ALL_SCENARIOS
+for d in $DRIVERS; do
+	case $d in intree|built) ;; *) echo "rig: DRIVERS must be intree or built, not '$d'" >&2; exit 2 ;; esac
+done
+for g in $GUESTS; do
+	case $g in pv|pvh) ;; *) echo "rig: GUEST must be pv or pvh, not '$g'" >&2; exit 2 ;; esac
+done
+for s in $SCENARIOS; do
+	[ -f "$VM/scenarios/$s.sh" ] || { echo "rig: no scenario '$s' (have: $(cd "$VM/scenarios" && ls | sed 's/\.sh$//' | tr '\n' ' '))" >&2; exit 2; }
+done
+
+for tool in qemu-system-x86_64 cpio busybox gcc; do
+	command -v "$tool" >/dev/null ||
+		{ echo "rig: '$tool' is missing (apt-get install qemu-system-x86 cpio busybox-static build-essential)" >&2; exit 2; }
+done
+busybox_bin=$(command -v busybox)
+file -L "$busybox_bin" 2>/dev/null | grep -q 'statically linked' || [ -x /bin/busybox ] ||
+	{ echo "rig: need a static busybox (apt-get install busybox-static)" >&2; exit 2; }
+
+CACHE=$XFPM_CACHE/rig
+mkdir -p "$CACHE"
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/xft-run.XXXXXX")
+[ -n "${XFPM_KEEP_RUN:-}" ] || trap 'rm -rf "$RUN"' EXIT
+log() { echo "rig: $*" >&2; }
+tsec() { date +%s.%N | cut -c1-14; }
+T_START=$(tsec)
+
+# ---- the probe (static, used by dom0 and the guests) ----
+PROBE=$CACHE/xfprobe
+if [ ! -x "$PROBE" ] || [ "$VM/guest/xfprobe.c" -nt "$PROBE" ]; then
+	log "building xfprobe"
+	gcc -O2 -Wall -static -pthread -o "$PROBE" "$VM/guest/xfprobe.c"
+fi
+
+# ---- Xen and dom0 ----
+read -r DOM0_PROFILE DOM0_ABI < <(deb_kernel_abi 6.1)
+XEN_PKGS="xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils"
+deb_libs() {
+	# the Xen and yajl libraries the toolstack packages depend on
+	local p
+	for p in "$@"; do
+		deb_apt_cache "$DOM0_PROFILE" show --no-all-versions "$p" | sed -n 's/^Depends: //p' |
+			tr ',|' '\n\n' | sed 's/^ *//; s/ .*//' | awk '/^lib(xen|yajl)/'
+	done | sort -u
+}
+XEN_LIBS=$(deb_libs $XEN_PKGS)
+XEN_LIBS="$XEN_LIBS $(deb_libs $XEN_LIBS)"
+XEN_VER=$(deb_version "$DOM0_PROFILE" xen-hypervisor-4.17-amd64)
+DOM0=$CACHE/dom0-$DOM0_ABI-${XEN_VER//[:+~]/_}
+if [ ! -f "$DOM0/.ready" ]; then
+	log "building dom0 ($DOM0_ABI, Xen $XEN_VER)"
+	rm -rf "$DOM0"
+	X=$DOM0/x R=$DOM0/root
+	mkdir -p "$X" "$R"
+	# shellcheck disable=SC2046
+	for deb in $(deb_fetch "$DOM0_PROFILE" $XEN_PKGS $(echo $XEN_LIBS | tr ' ' '\n' | sort -u) \
+		"linux-image-$DOM0_ABI"); do
+		deb_extract "$deb" "$X"
+	done
+	zcat "$X"/boot/xen-4.17-amd64.gz > "$DOM0/xen.elf"
+	cp "$X/boot/vmlinuz-$DOM0_ABI" "$DOM0/vmlinuz"
+	mkdir -p "$R"/{bin,usr/bin,etc/xen/scripts,usr/lib/xen-4.17/bin,usr/lib/x86_64-linux-gnu,lib64,xft}
+	cp "$busybox_bin" "$R/bin/busybox"
+	for b in xl xenstored xenconsoled libxl-save-helper xen-init-dom0; do
+		cp "$X/usr/lib/xen-4.17/bin/$b" "$R/usr/lib/xen-4.17/bin/"
+	done
+	for b in "$X"/usr/bin/xenstore*; do
+		[ -L "$b" ] || cp "$b" "$R/usr/bin/"
+	done
+	cp -a "$X"/usr/lib/x86_64-linux-gnu/lib{xen,xl,yajl}*.so* "$R/usr/lib/x86_64-linux-gnu/"
+	# the C library and friends, from this (same Debian release) machine
+	for b in "$R"/usr/lib/xen-4.17/bin/* "$R"/usr/bin/xenstore; do
+		LD_LIBRARY_PATH=$R/usr/lib/x86_64-linux-gnu ldd "$b" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'
+	done | sort -u | while read -r lib; do
+		case $lib in "$R"*) continue ;; esac
+		mkdir -p "$R$(dirname "$lib")"
+		cp -L "$lib" "$R$lib"
+	done
+	gcclib=$(gcc -print-file-name=libgcc_s.so.1)
+	for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do
+		[ -f "$d/libgcc_s.so.1" ] && gcclib=$d/libgcc_s.so.1 && break
+	done
+	cp -L "$gcclib" "$R/usr/lib/x86_64-linux-gnu/libgcc_s.so.1"
+	[ -e "$R/lib64/ld-linux-x86-64.so.2" ] || cp -L /lib64/ld-linux-x86-64.so.2 "$R/lib64/"
+	M=lib/modules/$DOM0_ABI
+	mkdir -p "$R/$M"
+	(cd "$X/$M" && find kernel/drivers/xen kernel/drivers/block/loop.ko* \
+		kernel/drivers/block/xen-blkback kernel/drivers/net/xen-netback \
+		kernel/net/bridge/bridge.ko* kernel/net/802 kernel/net/llc -name '*.ko*' |
+		cpio -pdm --quiet "$R/$M")
+	cp "$X/$M"/modules.{order,builtin}* "$R/$M/" 2>/dev/null || true
+	find "$R/$M" -name '*.ko.xz' -exec xz -d {} +
+	depmod -b "$R" "$DOM0_ABI"
+	(cd "$R" && find . | cpio -o -H newc --quiet) > "$DOM0/base.cpio"
+	rm -rf "$X"
+	touch "$DOM0/.ready"
+fi
+
+# ---- guests ----
+mkdir -p "$RUN/xft/guests"
+guest_initrd() {
+	# guest_initrd OUT MODULE-FILES...: busybox, the probe, /init, modules
+	local out=$1 r=$RUN/groot m
+	shift
+	rm -rf "$r"
+	mkdir -p "$r"/{bin,lib/xft/extra,dev,proc,sys}
+	cp "$busybox_bin" "$r/bin/busybox"
+	cp "$PROBE" "$r/bin/xfprobe"
+	cp "$VM/guest/init" "$r/init"
+	: > "$r/lib/xft/modules"
+	for m in "$@"; do
+		case $m in
+		extra:*) m=${m#extra:}; cp "$m" "$r/lib/xft/extra/" ;;
+		*) cp "$m" "$r/lib/xft/"; echo "$(basename "$m")" >> "$r/lib/xft/modules" ;;
+		esac
+	done
+	find "$r/lib/xft" -name '*.ko.xz' -exec xz -d {} +
+	sed -i 's/\.ko\.xz$/.ko/' "$r/lib/xft/modules"
+	(cd "$r" && find . | cpio -o -H newc --quiet) > "$out"
+}
+
+for k in $KERNELS; do
+	read -r prof abi < <(deb_kernel_abi "$k")
+	G=$CACHE/guest-$abi
+	if [ ! -f "$G/.ready" ]; then
+		log "fetching guest kernel $abi"
+		rm -rf "$G"
+		mkdir -p "$G"
+		deb_extract "$(deb_kernel_image "$prof" "$abi")" "$G/x"
+		cp "$G/x/boot/vmlinuz-$abi" "$G/vmlinuz"
+		mkdir -p "$G/intree"
+		for m in drivers/block/xen-blkfront drivers/net/xen-netfront; do
+			cp "$G/x/lib/modules/$abi/kernel/$m".ko* "$G/intree/"
+		done
+		rm -rf "$G/x"
+		touch "$G/.ready"
+	fi
+	mkdir -p "$RUN/xft/guests/$k"
+	cp "$G/vmlinuz" "$RUN/xft/guests/$k/vmlinuz"
+	for d in $DRIVERS; do
+		case $d in
+		intree)
+			mods=("$G"/intree/xen-blkfront.ko* "$G"/intree/xen-netfront.ko*)
+			;;
+		built)
+			kdir=$(deb_kernel_headers "$prof" "$abi")
+			log "building our modules for $abi"
+			make -s -C "$REPO" modules KDIR="$kdir" >"$RUN/build-$abi.log" 2>&1 ||
+				{ cat "$RUN/build-$abi.log" >&2; log "build for $abi failed"; exit 1; }
+			bdir=$REPO/build/$abi
+			mods=()
+			for m in xenfront-bus xenfront-shim xen-blkfront xen-netfront; do
+				[ -f "$bdir/$m.ko" ] && mods+=("$bdir/$m.ko")
+			done
+			if [ ! -f "$bdir/xen-blkfront.ko" ] || [ ! -f "$bdir/xen-netfront.ko" ]; then
+				log "our frontends are not built for $abi yet: the built-driver scenarios will be skipped"
+				continue
+			fi
+			;;
+		esac
+		for f in "$REPO"/build/"$abi"/tests/*.ko; do
+			[ -f "$f" ] && mods+=("extra:$f")
+		done
+		guest_initrd "$RUN/xft/guests/$k/initrd-$d.gz" "${mods[@]}"
+	done
+done
+
+# ---- the per-run part of dom0's initramfs ----
+R=$RUN/runroot
+mkdir -p "$R/xft/scenarios" "$R/etc/xen/scripts" "$R/bin"
+cp "$VM/dom0/init" "$R/init"
+cp "$VM/dom0/controller" "$VM/dom0/lib.sh" "$VM/dom0/fake-ssh" "$R/xft/"
+cp "$VM"/scenarios/*.sh "$R/xft/scenarios/"
+cp "$VM/dom0/xfblock" "$VM/dom0/xfvif" "$R/etc/xen/scripts/"
+cp "$PROBE" "$R/bin/xfprobe"
+mv "$RUN/xft/guests" "$R/xft/"
+{
+	echo "XFT_KERNELS=\"$KERNELS\""
+	echo "XFT_GUESTS=\"$GUESTS\""
+	echo "XFT_DRIVERS=\"$DRIVERS\""
+	echo "XFT_SCENARIOS=\"$SCENARIOS\""
+	for e in "${EXTRA_CONF[@]}"; do
+		echo "${e%%=*}=\"${e#*=}\""
+	done
+} > "$R/xft/run.conf"
+(cd "$R" && find . | cpio -o -H newc --quiet) > "$RUN/run.cpio"
+cat "$DOM0/base.cpio" "$RUN/run.cpio" > "$RUN/dom0.cpio"
+T_BUILT=$(tsec)
+if [ -n "${XFPM_RIG_PREPARE_ONLY:-}" ]; then
+	echo "$RUN"
+	exit 0
+fi
+log "images ready in $(echo "$T_BUILT - $T_START" | bc)s; booting Xen under QEMU"
+
+# ---- boot ----
+CONSOLE=$RUN/console.log
+: "${XFPM_RIG_TIMEOUT:=3600}"
+qemu-system-x86_64 -machine pc -accel tcg \
+	-cpu qemu64,+svm,+npt,+ssse3,+sse4.1,+sse4.2,+popcnt -smp 2 -m 3072 \
+	-display none -monitor none -serial stdio -no-reboot \
+	-kernel "$DOM0/xen.elf" \
+	-append "console=com1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot" \
+	-initrd "$DOM0/vmlinuz console=hvc0 loglevel=4,$RUN/dom0.cpio" \
+	< /dev/null > "$CONSOLE" 2>&1 &
+QPID=$!
+summary="" rc=1
+deadline=$(( $(date +%s) + XFPM_RIG_TIMEOUT ))
+exec 3< <(tail -n +1 -F "$CONSOLE" 2>/dev/null)
+while :; do
+	if ! IFS= read -r -t 5 line <&3; then
+		if ! kill -0 $QPID 2>/dev/null; then
+			log "QEMU exited before the controller finished"
+			break
+		fi
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			log "timed out after ${XFPM_RIG_TIMEOUT}s"
+			break
+		fi
+		continue
+	fi
+	line=${line%$'\r'}
+	case $line in
+	*"XFT: DONE"*) break ;;
+	*"XFT: SUMMARY "*)
+		summary=${line#*XFT: SUMMARY }
+		echo "$summary"
+		;;
+	*XFT:*|*XFT-LOG:*)
+		echo "${line#*XFT*: }" | sed "s/^/  /"
+		[ -n "$REPORT" ] && echo "${line#*XFT*: }" >> "$REPORT"
+		;;
+	*"Panic on CPU"*|*"Kernel panic"*)
+		echo "  !! $line"
+		;;
+	*"Hardware Dom0 crashed"*|*"Hardware Dom0 halted"*)
+		log "dom0 stopped before the controller finished"
+		break
+		;;
+	esac
+done
+kill $QPID 2>/dev/null || true
+wait $QPID 2>/dev/null || true
+exec 3<&-
+T_END=$(tsec)
+# The whole console (Xen, dom0, the controller) of the last run, for diagnosis.
+cp "$CONSOLE" "$CACHE/last-console.log"
+[ -z "${XFPM_KEEP_CONSOLE:-}" ] || cp "$CONSOLE" "$XFPM_KEEP_CONSOLE"
+if [ -z "$summary" ]; then
+	echo "0 passed, 1 failed, 0 skipped (the rig did not finish; last console lines follow)"
+	tail -n 30 "$CONSOLE" | sed 's/^/  | /'
+	exit 1
+fi
+[ -n "$REPORT" ] && echo "$summary" >> "$REPORT"
+log "wall time: images $(echo "$T_BUILT - $T_START" | bc)s, boot and scenarios $(echo "$T_END - $T_BUILT" | bc)s"
+case $summary in
+*" 0 failed"*) rc=0 ;;
+esac
+exit $rc
