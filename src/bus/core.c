@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenfront-bus: driver registration, the xenbus trampolines and the PM
+ * domain through which every PM event of our devices passes.
+ *
+ * Our drivers register on the kernel's xenbus frontend bus (one enumeration,
+ * one driver per device/<type>/<id>), but each device we bind gets our
+ * dev_pm_domain, which the PM core prefers over the bus's own PM callbacks.
+ * The per-device state machine (src/suspend-state) then decides which driver
+ * callback really runs.
+ */
+#define pr_fmt(fmt) "xenfront-bus: " fmt
+
+#include <linux/device.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/pm.h>
+#include <linux/pm_domain.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <xen/xen.h>
+#include <xen/xenbus.h>
+#include <xenfront/compat.h>
+#include "internal.h"
+
+static inline struct xenfront_driver *to_xfdrv(struct device_driver *d)
+{
+	return container_of(to_xenbus_driver(d), struct xenfront_driver, xb);
+}
+
+static inline struct xenfront_device *dev_to_xf(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+/* ---- PM ---- */
+
+static const char *xfbus_mode_label(enum xfpm_mode m)
+{
+	return xfpm_mode_name(m);
+}
+
+static void xfbus_record_time(struct xenfront_device *xf, enum xfpm_action act, u64 ns)
+{
+	struct xenfront_pm_times *t = &xf->times;
+
+	switch (act) {
+	case XFPM_ACT_FREEZE:
+		t->last_freeze_ns = ns;
+		t->max_freeze_ns = max(t->max_freeze_ns, ns);
+		break;
+	case XFPM_ACT_THAW:
+		t->last_thaw_ns = ns;
+		t->max_thaw_ns = max(t->max_thaw_ns, ns);
+		break;
+	case XFPM_ACT_RESTORE:
+		t->last_restore_ns = ns;
+		t->max_restore_ns = max(t->max_restore_ns, ns);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * RESTORE: re-read the backend details, reset our xenbus state, run the
+ * driver's restore (through xenbus_dev_resume() -> xfbus_xb_resume()) and
+ * watch the backend again.
+ */
+static int xfbus_run_restore(struct xenfront_device *xf)
+{
+	/*
+	 * The kernel defers this when xenstored runs in this very domain
+	 * (XS_LOCAL); a frontend never lives there, so we do not.
+	 */
+	return xenbus_dev_resume(&xf->xdev->dev);
+}
+
+/* After a thaw, hand the driver a backend change it missed while frozen. */
+static void xfbus_replay_backend(struct xenfront_device *xf)
+{
+	enum xenbus_state st;
+
+	if (!xf->backend_stashed || !xf->xdev->otherend)
+		return;
+	xf->backend_stashed = false;
+	st = xenbus_read_driver_state(xf->xdev->otherend);
+	dev_dbg(xenfront_to_dev(xf), "replaying backend state %s after thaw\n",
+		xenbus_strstate(st));
+	if (xf->drv->backend_changed)
+		xf->drv->backend_changed(xf, st);
+}
+
+static int xfbus_pm_event(struct device *dev, enum xfpm_event ev)
+{
+	struct xenfront_device *xf = dev_to_xf(dev);
+	struct xfpm_facts facts = { };
+	enum xfpm_action act;
+	enum xfpm_note note;
+	u64 t0;
+	int err = 0;
+
+	if (!xf)
+		return 0;
+
+	mutex_lock(&xf->pm_lock);
+	if (ev == XFPM_EV_FREEZE) {
+		facts.mode = xfbus_cycle_device_freeze();
+	} else {
+		facts.mode = xf->pm.frozen_mode;
+		facts.verdict = xenfront_cycle_current_verdict();
+		facts.link = xenfront_link_state(xf);
+		xf->last_link = facts.link;
+	}
+
+	act = xfpm_decide(&xf->pm, ev, &facts, &note);
+	dev_dbg(dev, "pm %s (mode %s, verdict %s, link %s) -> %s%s%s\n",
+		xfpm_event_name(ev), xfbus_mode_label(facts.mode),
+		xfpm_verdict_name(facts.verdict), xfpm_link_name(facts.link),
+		xfpm_action_name(act), note ? ", " : "", note ? xfpm_note_name(note) : "");
+
+	switch (note) {
+	case XFPM_NOTE_NONE:
+	case XFPM_NOTE_DETACHED:
+		break;
+	case XFPM_NOTE_RESUME_WITHOUT_FREEZE:
+	case XFPM_NOTE_DOUBLE_FREEZE:
+	case XFPM_NOTE_BUSY:
+		dev_warn(dev, "refused PM %s: %s\n", xfpm_event_name(ev), xfpm_note_name(note));
+		break;
+	default:
+		dev_info(dev, "PM %s delivered as %s (%s)\n", xfpm_event_name(ev),
+			 xfpm_action_name(act), xfpm_note_name(note));
+		break;
+	}
+
+	t0 = ktime_get_ns();
+	switch (act) {
+	case XFPM_ACT_FREEZE:
+		if (xf->drv->freeze)
+			err = xf->drv->freeze(xf, facts.mode);
+		break;
+	case XFPM_ACT_THAW:
+		if (xf->drv->thaw)
+			err = xf->drv->thaw(xf, facts.mode);
+		break;
+	case XFPM_ACT_RESTORE:
+		xf->restore_mode = facts.mode;
+		xf->backend_stashed = false;
+		err = xfbus_run_restore(xf);
+		break;
+	default:
+		break;
+	}
+	if (act != XFPM_ACT_NONE) {
+		xfbus_record_time(xf, act, ktime_get_ns() - t0);
+		xfpm_complete(&xf->pm, act, err);
+		if (err)
+			dev_err(dev, "%s failed: %d\n", xfpm_action_name(act), err);
+	}
+	xfbus_cycle_device_done(act, note, err);
+	if (act == XFPM_ACT_THAW && !err)
+		xfbus_replay_backend(xf);
+	mutex_unlock(&xf->pm_lock);
+
+	/* Only a freeze can veto; a failed resume is reported, not returned. */
+	return act == XFPM_ACT_FREEZE ? err : 0;
+}
+
+static int xfbus_pm_freeze(struct device *dev)
+{
+	return xfbus_pm_event(dev, XFPM_EV_FREEZE);
+}
+
+static int xfbus_pm_thaw(struct device *dev)
+{
+	return xfbus_pm_event(dev, XFPM_EV_THAW);
+}
+
+static int xfbus_pm_restore(struct device *dev)
+{
+	return xfbus_pm_event(dev, XFPM_EV_RESTORE);
+}
+
+static void xfbus_pm_dismiss(struct device *dev)
+{
+	/* called by the driver core once our driver let go of the device */
+	dev->pm_domain = NULL;
+}
+
+/*
+ * freeze/thaw/restore for Xen suspend and hibernation; suspend/resume for
+ * suspend-to-RAM/idle (quiesce, keep the connection); poweroff (after the
+ * hibernation image is written) quiesces like freeze.
+ */
+static struct dev_pm_domain xfbus_pm_domain = {
+	.ops = {
+		.freeze = xfbus_pm_freeze,
+		.thaw = xfbus_pm_thaw,
+		.restore = xfbus_pm_restore,
+		.suspend = xfbus_pm_freeze,
+		.resume = xfbus_pm_thaw,
+		.poweroff = xfbus_pm_freeze,
+	},
+	.dismiss = xfbus_pm_dismiss,
+};
+
+/* ---- xenbus trampolines ---- */
+
+static int xfbus_probe(struct xenbus_device *xdev, const struct xenbus_device_id *id)
+{
+	struct xenfront_driver *drv = to_xfdrv(xdev->dev.driver);
+	struct xenfront_device *xf;
+	int err;
+
+	xf = kzalloc(sizeof(*xf), GFP_KERNEL);
+	if (!xf)
+		return -ENOMEM;
+	xf->xdev = xdev;
+	xf->drv = drv;
+	mutex_init(&xf->pm_lock);
+	spin_lock_init(&xf->evtchn_lock);
+	INIT_LIST_HEAD(&xf->evtchns);
+	xfpm_init(&xf->pm);
+	dev_set_drvdata(&xdev->dev, xf);
+	dev_pm_domain_set(&xdev->dev, &xfbus_pm_domain);
+
+	mutex_lock(&xf->pm_lock);
+	err = drv->probe(xf);
+	if (!err)
+		xfpm_decide(&xf->pm, XFPM_EV_PROBE, NULL, NULL);
+	mutex_unlock(&xf->pm_lock);
+	if (err)
+		goto err_free;
+
+	xfbus_track_device(xf);
+	return 0;
+
+err_free:
+	if (xfbus_evtchns_bound(xf))
+		dev_warn(&xdev->dev, "probe failed with event channels still bound\n");
+	dev_pm_domain_set(&xdev->dev, NULL);
+	dev_set_drvdata(&xdev->dev, NULL);
+	kfree(xf);
+	return err;
+}
+
+static xfpm_xenbus_remove_t xfbus_remove(struct xenbus_device *xdev)
+{
+	struct xenfront_device *xf = dev_to_xf(&xdev->dev);
+	unsigned int left;
+
+	if (!xf)
+		XFPM_XENBUS_REMOVE_DONE;
+
+	mutex_lock(&xf->pm_lock);
+	if (xfpm_frozen(&xf->pm)) {
+		dev_warn(&xdev->dev, "removed while frozen\n");
+		xfbus_cycle_device_unfrozen();
+	}
+	xfpm_decide(&xf->pm, XFPM_EV_REMOVE, NULL, NULL);
+	xf->drv->remove(xf);
+	mutex_unlock(&xf->pm_lock);
+
+	left = xfbus_evtchns_bound(xf);
+	if (left)
+		dev_warn(&xdev->dev, "driver left %u event channel(s) bound\n", left);
+	xfbus_untrack_device(xf);
+	dev_set_drvdata(&xdev->dev, NULL);
+	kfree(xf);
+	XFPM_XENBUS_REMOVE_DONE;
+}
+
+static void xfbus_otherend_changed(struct xenbus_device *xdev, enum xenbus_state state)
+{
+	struct xenfront_device *xf = dev_to_xf(&xdev->dev);
+
+	if (!xf)
+		return;
+	mutex_lock(&xf->pm_lock);
+	if (xf->pm.state == XFPM_FROZEN || xf->pm.state == XFPM_FREEZING) {
+		/* quiesced: the driver gets the then-current state after thaw */
+		dev_dbg(&xdev->dev, "backend %s while frozen: deferred\n",
+			xenbus_strstate(state));
+		xf->backend_stashed = true;
+	} else if (xf->pm.state != XFPM_DETACHED && xf->drv->backend_changed) {
+		xf->drv->backend_changed(xf, state);
+	}
+	mutex_unlock(&xf->pm_lock);
+}
+
+/*
+ * Called by xenbus_dev_resume().  We call that ourselves for a RESTORE the
+ * state machine approved (pm_lock held); any other caller is a resume the
+ * PM state does not back, which we refuse.
+ */
+static int xfbus_xb_resume(struct xenbus_device *xdev)
+{
+	struct xenfront_device *xf = dev_to_xf(&xdev->dev);
+
+	if (!xf)
+		return 0;
+	if (xf->pm.state != XFPM_RESTORING) {
+		dev_warn(&xdev->dev, "refused a xenbus resume outside a restore (state %s)\n",
+			 xfpm_state_name(xf->pm.state));
+		xf->pm.count.refused++;
+		xf->pm.last_note = XFPM_NOTE_RESUME_WITHOUT_FREEZE;
+		return 0;
+	}
+	return xf->drv->restore ? xf->drv->restore(xf, xf->restore_mode) : 0;
+}
+
+static int xfbus_is_ready(struct xenbus_device *xdev)
+{
+	struct xenfront_device *xf = dev_to_xf(&xdev->dev);
+
+	return xf && xf->drv->is_ready ? xf->drv->is_ready(xf) : 1;
+}
+
+int __xenfront_register_driver(struct xenfront_driver *drv, struct module *owner,
+			       const char *mod_name)
+{
+	struct xenbus_driver *xb = &drv->xb;
+
+	if (!drv->name || !drv->ids || !drv->probe || !drv->remove)
+		return -EINVAL;
+	memset(xb, 0, sizeof(*xb));
+	xb->name = drv->name;
+	xb->ids = drv->ids;
+	xb->probe = xfbus_probe;
+	xb->remove = xfbus_remove;
+	xb->otherend_changed = xfbus_otherend_changed;
+	xb->resume = xfbus_xb_resume;
+	if (drv->is_ready)
+		xb->is_ready = xfbus_is_ready;
+	XFPM_SET_NOT_ESSENTIAL(xb, drv->not_essential);
+	xb->driver.dev_groups = xfbus_dev_groups;
+	drv->owner = owner;
+	pr_info("registering %s driver %s\n", drv->name, mod_name);
+	return __xenbus_register_frontend(xb, owner, mod_name);
+}
+EXPORT_SYMBOL_GPL(__xenfront_register_driver);
+
+void xenfront_unregister_driver(struct xenfront_driver *drv)
+{
+	xenbus_unregister_driver(&drv->xb);
+}
+EXPORT_SYMBOL_GPL(xenfront_unregister_driver);
+
+static int __init xfbus_init(void)
+{
+	int err;
+
+	if (!xen_domain())
+		return -ENODEV;
+	err = xfbus_cycle_init();
+	if (err)
+		return err;
+	pr_info("version %s loaded\n", XFPM_VERSION);
+	return 0;
+}
+
+static void __exit xfbus_exit(void)
+{
+	xfbus_cycle_exit();
+}
+
+module_init(xfbus_init);
+module_exit(xfbus_exit);
+
+MODULE_DESCRIPTION("xenfront-pm: Xen frontend layer with correct freeze/thaw/restore");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(XFPM_VERSION);
