@@ -225,3 +225,14 @@ deb_kernel_image() {
 	local profile=$1 abi=$2
 	deb_fetch "$profile" "linux-image-$abi"
 }
+
+# Extra make arguments for building against a Debian kernel tree: the
+# compiler the kernel was built with (named in .kernelvariables) when it is
+# installed, else the default gcc (e.g. bullseye's gcc-10 on bookworm).
+deb_kbuild_cc() {
+	local kdir=$1 kcc
+	kcc=$(sed -n 's/^CC = .*gcc-/gcc-/p' "$kdir/.kernelvariables" 2>/dev/null)
+	if [ -n "$kcc" ] && ! command -v "$kcc" >/dev/null; then
+		echo "CC=gcc"
+	fi
+}

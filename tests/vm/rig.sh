@@ -130,6 +130,34 @@ if [ ! -f "$DOM0/.ready" ]; then
 	touch "$DOM0/.ready"
 fi
 
+
+# install_tools LIST ROOT: programs from Debian packages plus their libraries
+install_tools() {
+	local list=$1 root=$2 prog pkg x=$CACHE/tools deb path lib
+	mkdir -p "$x"
+	grep -v '^[[:space:]]*\(#\|$\)' "$list" 2>/dev/null | while read -r prog pkg; do
+		for deb in $(deb_fetch "$DOM0_PROFILE" "$pkg"); do
+			deb_extract "$deb" "$x/root"
+		done
+		# the package's own libraries may live in other packages: fetch what
+		# ldd cannot find on this machine
+		path=$(find "$x/root/usr/bin" "$x/root/usr/sbin" "$x/root/bin" -name "$prog" 2>/dev/null | head -n 1)
+		[ -n "$path" ] || { log "no program $prog in package $pkg"; exit 1; }
+		mkdir -p "$root/usr/bin"
+		cp "$path" "$root/usr/bin/"
+		LD_LIBRARY_PATH=$x/root/usr/lib/x86_64-linux-gnu ldd "$path" |
+			awk '/=> \// { print $3 } /^\t\/lib/ { print $1 } /not found/ { print "MISSING " $1 }' |
+			while read -r lib rest; do
+				if [ "$lib" = MISSING ]; then
+					log "$prog needs $rest, which is neither on this machine nor in $pkg: add its package to the list"
+					exit 1
+				fi
+				mkdir -p "$root$(dirname "$lib")"
+				[ -e "$root$lib" ] || cp -L "$lib" "$root$lib"
+			done
+	done
+}
+
 # ---- guests ----
 mkdir -p "$RUN/xft/guests"
 guest_initrd() {
@@ -141,6 +169,7 @@ guest_initrd() {
 	cp "$busybox_bin" "$r/bin/busybox"
 	cp "$PROBE" "$r/bin/xfprobe"
 	cp "$VM/guest/init" "$r/init"
+	install_tools "$VM/guest/tools.list" "$r"
 	: > "$r/lib/xft/modules"
 	for m in "$@"; do
 		case $m in
@@ -171,18 +200,23 @@ for k in $KERNELS; do
 	fi
 	mkdir -p "$RUN/xft/guests/$k"
 	cp "$G/vmlinuz" "$RUN/xft/guests/$k/vmlinuz"
+	kdir=$(deb_kernel_headers "$prof" "$abi")
+	bdir=$REPO/build/$abi
+	# the fault-injection module goes into every guest (idle until armed)
+	want="test-modules"
+	case " $DRIVERS " in *" built "*) want="modules test-modules" ;; esac
+	log "building $want for $abi"
+	# shellcheck disable=SC2046,SC2086
+	make -s -C "$REPO" $want KDIR="$kdir" $(deb_kbuild_cc "$kdir") \
+		>"$RUN/build-$abi.log" 2>&1 ||
+		{ cat "$RUN/build-$abi.log" >&2; log "build for $abi failed"; exit 1; }
 	for d in $DRIVERS; do
+		mods=()
 		case $d in
 		intree)
 			mods=("$G"/intree/xen-blkfront.ko* "$G"/intree/xen-netfront.ko*)
 			;;
 		built)
-			kdir=$(deb_kernel_headers "$prof" "$abi")
-			log "building our modules for $abi"
-			make -s -C "$REPO" modules KDIR="$kdir" >"$RUN/build-$abi.log" 2>&1 ||
-				{ cat "$RUN/build-$abi.log" >&2; log "build for $abi failed"; exit 1; }
-			bdir=$REPO/build/$abi
-			mods=()
 			for m in xenfront-bus xenfront-shim; do
 				[ -f "$bdir/$m.ko" ] && mods+=("$bdir/$m.ko")
 			done
@@ -196,7 +230,7 @@ for k in $KERNELS; do
 			done
 			;;
 		esac
-		for f in "$REPO"/build/"$abi"/tests/fault/*.ko; do
+		for f in "$bdir"/tests/fault/*.ko; do
 			[ -f "$f" ] && mods+=("extra:$f")
 		done
 		guest_initrd "$RUN/xft/guests/$k/initrd-$d.gz" "${mods[@]}"
@@ -211,6 +245,7 @@ cp "$VM/dom0/controller" "$VM/dom0/lib.sh" "$VM/dom0/fake-ssh" "$R/xft/"
 cp "$VM"/scenarios/*.sh "$R/xft/scenarios/"
 cp "$VM/dom0/xfblock" "$VM/dom0/xfvif" "$R/etc/xen/scripts/"
 cp "$PROBE" "$R/bin/xfprobe"
+install_tools "$VM/dom0/tools.list" "$R"
 mv "$RUN/xft/guests" "$R/xft/"
 {
 	echo "XFT_KERNELS=\"$KERNELS\""
