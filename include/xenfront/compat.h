@@ -13,6 +13,7 @@
 #include "xenfront_config.h"
 
 #include <linux/mm.h>
+#include <linux/ptrace.h>
 #include <linux/timer.h>
 #include <xen/grant_table.h>
 #include <xen/page.h>
@@ -127,6 +128,33 @@ int xenbus_dev_resume(struct device *dev);
 /* "timers: Rename del_timer_sync() to timer_delete_sync()" (v6.2, backported). */
 #ifndef HAVE_TIMER_DELETE_SYNC
 #define timer_delete_sync(t) del_timer_sync(t)
+#endif
+
+/*
+ * The shim reads and rewrites the first argument of the functions it hooks.
+ * Xen PV and PVH guests are x86-64; elsewhere the shim attaches nothing.
+ */
+#ifdef CONFIG_X86_64
+#define XFPM_SHIM_ARCH_OK 1
+static inline unsigned long xfpm_regs_arg0(struct pt_regs *regs)
+{
+	return regs->di;
+}
+
+static inline void xfpm_regs_set_arg0(struct pt_regs *regs, unsigned long v)
+{
+	regs->di = v;
+}
+#else
+#define XFPM_SHIM_ARCH_OK 0
+static inline unsigned long xfpm_regs_arg0(struct pt_regs *regs)
+{
+	return 0;
+}
+
+static inline void xfpm_regs_set_arg0(struct pt_regs *regs, unsigned long v)
+{
+}
 #endif
 
 #endif /* XENFRONT_COMPAT_H */

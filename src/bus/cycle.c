@@ -357,9 +357,9 @@ static ssize_t frozen_devices_show(struct kobject *k, struct kobj_attribute *a, 
 	return sysfs_emit(buf, "%u\n", READ_ONCE(frozen_devs));
 }
 
-static ssize_t shim_show(struct kobject *k, struct kobj_attribute *a, char *buf)
+static ssize_t shim_loaded_show(struct kobject *k, struct kobj_attribute *a, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", shim_loaded ? "loaded" : "not loaded");
+	return sysfs_emit(buf, "%d\n", shim_loaded);
 }
 
 static ssize_t version_show(struct kobject *k, struct kobj_attribute *a, char *buf)
@@ -372,7 +372,7 @@ static struct kobj_attribute attr_last = __ATTR_RO(last);
 static struct kobj_attribute attr_suspends = __ATTR_RO(suspends);
 static struct kobj_attribute attr_pm_mode = __ATTR_RO(pm_mode);
 static struct kobj_attribute attr_frozen = __ATTR_RO(frozen_devices);
-static struct kobj_attribute attr_shim = __ATTR_RO(shim);
+static struct kobj_attribute attr_shim = __ATTR_RO(shim_loaded);
 static struct kobj_attribute attr_version = __ATTR_RO(version);
 
 static struct attribute *xfbus_attrs[] = {

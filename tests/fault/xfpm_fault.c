@@ -18,6 +18,7 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/pm.h>
+#include <linux/string.h>
 
 static char fail_stage[16] = "none";
 module_param_string(fail_stage, fail_stage, sizeof(fail_stage), 0644);
@@ -42,7 +43,7 @@ static u64 counts[C_NR];
 static int maybe_fail(const char *stage, int c)
 {
 	counts[c]++;
-	if (!fail_count || strcmp(fail_stage, stage))
+	if (!fail_count || !sysfs_streq(fail_stage, stage))
 		return 0;
 	fail_count--;
 	counts[C_INJECTED]++;

@@ -135,7 +135,7 @@ fi
 install_tools() {
 	local list=$1 root=$2 prog pkg x=$CACHE/tools deb path lib
 	mkdir -p "$x"
-	grep -v '^[[:space:]]*\(#\|$\)' "$list" 2>/dev/null | while read -r prog pkg; do
+	{ grep -v '^[[:space:]]*\(#\|$\)' "$list" 2>/dev/null || true; } | while read -r prog pkg; do
 		for deb in $(deb_fetch "$DOM0_PROFILE" "$pkg"); do
 			deb_extract "$deb" "$x/root"
 		done
@@ -242,7 +242,7 @@ R=$RUN/runroot
 mkdir -p "$R/xft/scenarios" "$R/etc/xen/scripts" "$R/bin"
 cp "$VM/dom0/init" "$R/init"
 cp "$VM/dom0/controller" "$VM/dom0/lib.sh" "$VM/dom0/fake-ssh" "$R/xft/"
-cp "$VM"/scenarios/*.sh "$R/xft/scenarios/"
+cp "$VM"/scenarios/*.sh "$VM"/scenarios/*.inc "$R/xft/scenarios/"
 cp "$VM/dom0/xfblock" "$VM/dom0/xfvif" "$R/etc/xen/scripts/"
 cp "$PROBE" "$R/bin/xfprobe"
 install_tools "$VM/dom0/tools.list" "$R"

@@ -176,7 +176,7 @@ xft_gexec() {
 		fi
 		sleep 1
 	done
-	xenstore-read /local/domain/$id/data/cmd-out
+	xenstore-read -R /local/domain/$id/data/cmd-out
 }
 
 xft_cleanup() {
@@ -202,8 +202,16 @@ xft_run_scenario() {
 		xft_skip "$sc" "no $XFT_DRV drivers for the $XFT_KERNEL guest kernel in this run"
 		return
 	fi
+	local before after rc
+	before=$(wc -l < $XFT_RESULTS 2>/dev/null || echo 0)
 	timeout -s KILL "${XFT_SCENARIO_TIMEOUT:-900}" sh -c \
-		". /xft/lib.sh; . /xft/run.conf; . /xft/scenarios/$sc.sh; sc_main" ||
-		[ $? -ne 137 ] || xft_fail "$sc" "scenario timed out"
+		". /xft/lib.sh; . /xft/run.conf; . /xft/scenarios/$sc.sh; sc_main"
+	rc=$?
+	after=$(wc -l < $XFT_RESULTS 2>/dev/null || echo 0)
+	if [ $rc = 137 ]; then
+		xft_fail "$sc" "scenario timed out after ${XFT_SCENARIO_TIMEOUT:-900}s"
+	elif [ "$after" = "$before" ]; then
+		xft_fail "$sc" "scenario ended (status $rc) without reporting a result"
+	fi
 	xft_cleanup
 }

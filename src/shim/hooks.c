@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenfront-shim: the hooks on drivers/xen/manage.c's do_suspend().
+ *
+ * do_suspend() (built into every distribution kernel) runs
+ *
+ *   dpm_suspend_start(FREEZE)   -> on error: dpm_resume_end(<uninitialised>)
+ *   xs_suspend()
+ *   dpm_suspend_end(FREEZE)     -> on error: xs_resume(); dpm_resume_end(RESTORE)
+ *   stop_machine(xen_suspend)   -> HYPERVISOR_suspend(): 1 = cancelled, 0 = new domain
+ *   dpm_resume_start(cancelled ? THAW : RESTORE)
+ *   cancelled ? xs_suspend_cancel() : xs_resume()
+ *   dpm_resume_end(cancelled ? THAW : RESTORE)
+ *
+ * Its error paths resume devices with RESTORE and xenstore with xs_resume()
+ * although the domain never suspended: xs_resume() then re-binds a still
+ * bound event channel and hits the BUG_ON in rebind_evtchn_irq() on the
+ * xenwatch thread.  The hooks learn whether the hypercall ran and what it
+ * returned, and where it did not run or returned "cancelled", turn RESTORE
+ * into THAW and xs_resume() into xs_suspend_cancel().
+ *
+ * Handlers run with preemption disabled; the one around the hypercall runs
+ * inside stop_machine() with interrupts off.  None sleeps.
+ */
+#define pr_fmt(fmt) "xenfront-shim: " fmt
+
+#include <linux/kprobes.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/pm.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <xenfront/compat.h>
+#include "shim.h"
+
+bool xfshim_fix = true;
+module_param_named(fix, xfshim_fix, bool, 0644);
+MODULE_PARM_DESC(fix, "Correct the kernel's suspend path (N: only observe and report)");
+
+struct xfshim_stats xfshim_stats;
+
+/* The suspend in progress; written by its own thread (and the stopper). */
+static struct {
+	bool active;
+	struct task_struct *task;	/* the thread running do_suspend() */
+	bool module_ref;
+	bool hypercall_seen;
+	int cancelled;			/* HYPERVISOR_suspend()'s result */
+	void *si;			/* xen_suspend()'s struct suspend_info */
+	enum xfpm_stage failed;
+	u64 t_stage;			/* start of the timed stage */
+	u64 t_mark;			/* end of the last stage */
+} st;
+
+static unsigned long xs_suspend_cancel_addr;
+
+static bool hook_on(enum xfshim_hook_id id)
+{
+	return xfshim_hooks[id].attached;
+}
+
+static bool ours(void)
+{
+	return READ_ONCE(st.active) && current == st.task;
+}
+
+/* Did the domain really resume in a new incarnation? */
+static bool really_resumed(void)
+{
+	if (st.hypercall_seen)
+		return st.cancelled == 0;
+	/* with a hook on the hypercall path we would have seen it */
+	if (hook_on(XFSHIM_POST_SUSPEND) || hook_on(XFSHIM_XEN_SUSPEND))
+		return false;
+	/* blind: only the failure paths are known not to have resumed */
+	return st.failed == XFPM_STAGE_NONE;
+}
+
+static enum xfpm_verdict verdict(void)
+{
+	if (st.hypercall_seen)
+		return st.cancelled ? XFPM_VERDICT_CANCELLED : XFPM_VERDICT_RESUMED;
+	if (hook_on(XFSHIM_POST_SUSPEND) || hook_on(XFSHIM_XEN_SUSPEND) ||
+	    st.failed != XFPM_STAGE_NONE)
+		return XFPM_VERDICT_NOT_RUN;
+	return XFPM_VERDICT_UNKNOWN;
+}
+
+static void publish_verdict(void)
+{
+	xenfront_cycle_verdict(verdict(), st.hypercall_seen ? st.cancelled : -1);
+}
+
+static void stage_done(enum xfpm_stage stage, int err)
+{
+	u64 now = ktime_get_ns();
+
+	xenfront_cycle_stage(stage, err, now - st.t_stage);
+	st.t_mark = now;
+	if (err && st.failed == XFPM_STAGE_NONE)
+		st.failed = stage;
+}
+
+/*
+ * A resume of devices is about to run with state in the first argument
+ * (pm_message_t is a one-int struct, passed in a register).
+ */
+static void fix_resume_state(struct pt_regs *regs, u32 fix, u64 *counter, const char *fn)
+{
+	if (xfpm_regs_arg0(regs) != PM_EVENT_RESTORE || really_resumed())
+		return;
+	if (!xfshim_fix) {
+		pr_warn("%s(RESTORE) although the domain did not resume (observe only)\n", fn);
+		return;
+	}
+	xfpm_regs_set_arg0(regs, PM_EVENT_THAW);
+	if (st.failed == XFPM_STAGE_FREEZE)
+		fix |= XFPM_FIX_UNINIT_CANCELLED;
+	xenfront_cycle_fix(fix);
+	(*counter)++;
+	pr_info("%s(RESTORE) after %s: delivering THAW\n", fn,
+		st.failed != XFPM_STAGE_NONE ? xfpm_stage_name(st.failed) :
+		"a cancelled suspend");
+}
+
+/* ---- do_suspend ---- */
+
+static int do_suspend_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	memset(&st, 0, sizeof(st));
+	st.task = current;
+	/* keep the module (and its hooks) while the suspend runs */
+	st.module_ref = try_module_get(THIS_MODULE);
+	st.t_mark = ktime_get_ns();
+	WRITE_ONCE(st.active, true);
+	xfshim_stats.suspends++;
+	xenfront_cycle_begin(XFPM_MODE_XEN, true);
+	return 0;
+}
+
+static int do_suspend_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	bool ref = st.module_ref;
+
+	if (!READ_ONCE(st.active))
+		return 0;
+	xenfront_cycle_end();
+	WRITE_ONCE(st.active, false);
+	st.task = NULL;
+	if (ref)
+		module_put(THIS_MODULE);
+	return 0;
+}
+
+/* ---- freeze ---- */
+
+static int timed_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	if (!ours())
+		return 1;	/* not ours: no return handler */
+	st.t_stage = ktime_get_ns();
+	return 0;
+}
+
+static int dpm_suspend_start_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	int err = (int)regs_return_value(regs);
+
+	stage_done(XFPM_STAGE_FREEZE, err);
+	if (err)
+		xfshim_stats.freeze_failures++;
+	return 0;
+}
+
+static int xs_suspend_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	if (ours())
+		xenfront_cycle_stage(XFPM_STAGE_XS_SUSPEND, 0, 0);
+	return 0;
+}
+
+static int dpm_suspend_end_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	int err = (int)regs_return_value(regs);
+
+	stage_done(XFPM_STAGE_FREEZE_LATE, err);
+	if (err)
+		xfshim_stats.late_failures++;
+	return 0;
+}
+
+/* ---- the hypercall (stop_machine context, interrupts off) ---- */
+
+static int xen_suspend_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	if (!READ_ONCE(st.active))
+		return 1;
+	st.si = (void *)xfpm_regs_arg0(regs);
+	st.t_stage = ktime_get_ns();
+	return 0;
+}
+
+static int xen_suspend_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	int err = (int)regs_return_value(regs);
+
+	/*
+	 * 0: the hypercall ran (timekeeping is resumed by now).  Without the
+	 * xen_arch_post_suspend() hook, read its result from the first member
+	 * of struct suspend_info, "int cancelled" in 5.10 to 6.12.
+	 */
+	if (!err && !st.hypercall_seen && st.si) {
+		st.cancelled = READ_ONCE(*(int *)st.si);
+		st.hypercall_seen = true;
+	}
+	stage_done(XFPM_STAGE_HYPERCALL, err);
+	return 0;
+}
+
+static int post_suspend_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	/* right after HYPERVISOR_suspend(): record only, touch no clock */
+	if (READ_ONCE(st.active)) {
+		st.cancelled = (int)xfpm_regs_arg0(regs);
+		st.hypercall_seen = true;
+	}
+	return 0;
+}
+
+/* ---- resume ---- */
+
+static int dpm_resume_start_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	if (!ours())
+		return 1;
+	if (st.hypercall_seen) {
+		xfshim_stats.hypercalls++;
+		if (st.cancelled)
+			xfshim_stats.cancelled++;
+		else
+			xfshim_stats.resumed++;
+	}
+	publish_verdict();
+	fix_resume_state(regs, XFPM_FIX_RESUME_EARLY_STATE, &xfshim_stats.resume_early_fixed,
+			 "dpm_resume_start");
+	st.t_stage = ktime_get_ns();
+	return 0;
+}
+
+static int dpm_resume_start_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	stage_done(XFPM_STAGE_RESUME_EARLY, 0);
+	return 0;
+}
+
+static int xs_resume_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	if (!ours() || really_resumed() || !xs_suspend_cancel_addr)
+		return 0;
+	if (!xfshim_fix) {
+		pr_warn("xs_resume() although the domain did not resume (observe only)\n");
+		return 0;
+	}
+	/* run xs_suspend_cancel() instead: same signature, same caller */
+	instruction_pointer_set(regs, xs_suspend_cancel_addr);
+	xenfront_cycle_fix(XFPM_FIX_XS_RESUME);
+	xfshim_stats.xs_resume_redirected++;
+	pr_info("xs_resume() after %s: running xs_suspend_cancel()\n",
+		st.failed != XFPM_STAGE_NONE ? xfpm_stage_name(st.failed) : "a cancelled suspend");
+	return 1;	/* instruction pointer changed */
+}
+
+/* a post handler makes kprobes register this probe as one that may change ip */
+static void xs_resume_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
+{
+}
+
+static int dpm_resume_end_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	u64 now;
+
+	if (!ours())
+		return 1;
+	now = ktime_get_ns();
+	/* what ran since the last stage: xs_resume() or xs_suspend_cancel() */
+	xenfront_cycle_stage(XFPM_STAGE_XENSTORE, 0, now - st.t_mark);
+	publish_verdict();
+	fix_resume_state(regs, XFPM_FIX_RESUME_STATE, &xfshim_stats.resume_fixed,
+			 "dpm_resume_end");
+	st.t_stage = now;
+	return 0;
+}
+
+static int dpm_resume_end_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	stage_done(XFPM_STAGE_RESUME, 0);
+	return 0;
+}
+
+#define KRET(_id, _name, _sym, _role, _entry, _ret)		\
+	[_id] = { .name = _name, .symbol = _sym, .role = _role, .ret = true, \
+		  .krp = { .entry_handler = _entry, .handler = _ret, .maxactive = 4 } }
+#define KPROBE(_id, _name, _sym, _role, _pre, _post)		\
+	[_id] = { .name = _name, .symbol = _sym, .role = _role, \
+		  .kp = { .pre_handler = _pre, .post_handler = _post } }
+
+struct xfshim_hook xfshim_hooks[XFSHIM_NR_HOOKS] = {
+	KRET(XFSHIM_DO_SUSPEND, "do_suspend", "do_suspend",
+	     "brackets each Xen suspend", do_suspend_entry, do_suspend_return),
+	KRET(XFSHIM_DPM_SUSPEND_START, "dpm_suspend_start", "dpm_suspend_start",
+	     "freeze result and time", timed_entry, dpm_suspend_start_return),
+	KPROBE(XFSHIM_XS_SUSPEND, "xs_suspend", "xs_suspend",
+	       "xenstore quiesced", xs_suspend_pre, NULL),
+	KRET(XFSHIM_DPM_SUSPEND_END, "dpm_suspend_end", "dpm_suspend_end",
+	     "freeze_late/noirq result and time", timed_entry, dpm_suspend_end_return),
+	KRET(XFSHIM_XEN_SUSPEND, "xen_suspend", "xen_suspend",
+	     "hypercall ran, its time", xen_suspend_entry, xen_suspend_return),
+	KPROBE(XFSHIM_POST_SUSPEND, "xen_arch_post_suspend", "xen_arch_post_suspend",
+	       "hypercall result", post_suspend_pre, NULL),
+	KRET(XFSHIM_DPM_RESUME_START, "dpm_resume_start", "dpm_resume_start",
+	     "RESTORE -> THAW (noirq, early)", dpm_resume_start_entry, dpm_resume_start_return),
+	KPROBE(XFSHIM_XS_RESUME, "xs_resume", "xs_resume",
+	       "xs_resume -> xs_suspend_cancel", xs_resume_pre, xs_resume_post),
+	KRET(XFSHIM_DPM_RESUME_END, "dpm_resume_end", "dpm_resume_end",
+	     "RESTORE -> THAW", dpm_resume_end_entry, dpm_resume_end_return),
+};
+
+/* The address of a kernel function, through a probe on it (kallsyms is not exported). */
+static unsigned long resolve(const char *symbol)
+{
+	struct kprobe kp = { .symbol_name = symbol };
+	unsigned long addr;
+
+	if (register_kprobe(&kp))
+		return 0;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	return addr;
+}
+
+static int attach_one(struct xfshim_hook *h)
+{
+	int err;
+
+	if (!XFPM_SHIM_ARCH_OK) {
+		h->err = -EOPNOTSUPP;
+		return h->err;
+	}
+	if (h->ret) {
+		h->krp.kp.symbol_name = h->symbol;
+		err = register_kretprobe(&h->krp);
+	} else {
+		h->kp.symbol_name = h->symbol;
+		err = register_kprobe(&h->kp);
+	}
+	h->err = err;
+	h->attached = !err;
+	return err;
+}
+
+static const char *hook_error(int err)
+{
+	switch (err) {
+	case -ENOENT:
+	case -EINVAL:
+		return "symbol not found or not probeable";
+	case -EADDRNOTAVAIL:
+		return "symbol ambiguous";
+	case -EBUSY:
+		return "another ip-modifying user (livepatch?) holds it";
+	case -EOPNOTSUPP:
+		return "not supported on this architecture";
+	case -EPERM:
+		return "kprobes not permitted (lockdown?)";
+	default:
+		return "registration failed";
+	}
+}
+
+int xfshim_hooks_attach(void)
+{
+	unsigned int i, n = 0;
+
+	if (!IS_ENABLED(CONFIG_KRETPROBES)) {
+		pr_warn("kprobes are not built into this kernel: no hooks; the bus layer's own checks remain\n");
+		return 0;
+	}
+	xs_suspend_cancel_addr = XFPM_SHIM_ARCH_OK ? resolve("xs_suspend_cancel") : 0;
+	for (i = 0; i < XFSHIM_NR_HOOKS; i++) {
+		struct xfshim_hook *h = &xfshim_hooks[i];
+
+		if (i == XFSHIM_XS_RESUME && !xs_suspend_cancel_addr) {
+			h->err = -ENOENT;
+			pr_warn("hook %-22s not attached: xs_suspend_cancel not found\n", h->name);
+			continue;
+		}
+		if (attach_one(h))
+			pr_warn("hook %-22s not attached: %s (%d)\n", h->name,
+				hook_error(h->err), h->err);
+		else
+			pr_info("hook %-22s attached (%s)\n", h->name, h->role);
+		n += h->attached;
+	}
+	return n;
+}
+
+void xfshim_hooks_detach(void)
+{
+	int i;
+
+	for (i = XFSHIM_NR_HOOKS - 1; i >= 0; i--) {
+		struct xfshim_hook *h = &xfshim_hooks[i];
+
+		if (!h->attached)
+			continue;
+		if (h->ret)
+			unregister_kretprobe(&h->krp);
+		else
+			unregister_kprobe(&h->kp);
+		h->attached = false;
+	}
+}
+
+unsigned int xfshim_hooks_attached(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < XFSHIM_NR_HOOKS; i++)
+		n += xfshim_hooks[i].attached;
+	return n;
+}
+
+bool xfshim_suspend_in_progress(void)
+{
+	return READ_ONCE(st.active);
+}
