@@ -135,7 +135,8 @@ fi
 install_tools() {
 	local list=$1 root=$2 prog pkg x=$CACHE/tools deb path lib
 	mkdir -p "$x"
-	grep -v '^[[:space:]]*\(#\|$\)' "$list" 2>/dev/null | while read -r prog pkg; do
+	# (an empty list is fine: grep's status must not end the script)
+	{ grep -v '^[[:space:]]*\(#\|$\)' "$list" 2>/dev/null || true; } | while read -r prog pkg; do
 		for deb in $(deb_fetch "$DOM0_PROFILE" "$pkg"); do
 			deb_extract "$deb" "$x/root"
 		done
