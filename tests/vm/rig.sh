@@ -133,25 +133,36 @@ fi
 
 # install_tools LIST ROOT: programs from Debian packages plus their libraries
 install_tools() {
-	local list=$1 root=$2 prog pkg x=$CACHE/tools deb path lib
+	local list=$1 root=$2 prog pkg stubs sdir x=$CACHE/tools deb path lib
 	mkdir -p "$x"
-	{ grep -v '^[[:space:]]*\(#\|$\)' "$list" 2>/dev/null || true; } | while read -r prog pkg; do
+	# (an empty list is fine: grep's status must not end the script)
+	{ grep -v '^[[:space:]]*\(#\|$\)' "$list" 2>/dev/null || true; } | while read -r prog pkg stubs; do
 		for deb in $(deb_fetch "$DOM0_PROFILE" "$pkg"); do
 			deb_extract "$deb" "$x/root"
 		done
 		# the package's own libraries may live in other packages: fetch what
 		# ldd cannot find on this machine
-		path=$(find "$x/root/usr/bin" "$x/root/usr/sbin" "$x/root/bin" -name "$prog" 2>/dev/null | head -n 1)
+		path=$({ find "$x/root/usr/bin" "$x/root/usr/sbin" "$x/root/bin" -name "$prog" 2>/dev/null || true; } | head -n 1)
 		[ -n "$path" ] || { log "no program $prog in package $pkg"; exit 1; }
 		mkdir -p "$root/usr/bin"
 		cp "$path" "$root/usr/bin/"
-		LD_LIBRARY_PATH=$x/root/usr/lib/x86_64-linux-gnu ldd "$path" |
+		# optional third column: libraries to replace by stubs (tests/lib/stublib.sh)
+		sdir=$x/stubs-$prog
+		if [ -n "$stubs" ]; then
+			rm -rf "$sdir"
+			"$REPO/tests/lib/stublib.sh" "$path" "$sdir" ${stubs//,/ } ||
+				{ log "cannot make stub libraries for $prog"; exit 1; }
+			mkdir -p "$root/usr/lib/x86_64-linux-gnu"
+			cp "$sdir"/* "$root/usr/lib/x86_64-linux-gnu/"
+		fi
+		LD_LIBRARY_PATH=$sdir:$x/root/usr/lib/x86_64-linux-gnu ldd "$path" |
 			awk '/=> \// { print $3 } /^\t\/lib/ { print $1 } /not found/ { print "MISSING " $1 }' |
 			while read -r lib rest; do
 				if [ "$lib" = MISSING ]; then
 					log "$prog needs $rest, which is neither on this machine nor in $pkg: add its package to the list"
 					exit 1
 				fi
+				case $lib in "$sdir"/*) continue ;; esac
 				mkdir -p "$root$(dirname "$lib")"
 				[ -e "$root$lib" ] || cp -L "$lib" "$root$lib"
 			done

@@ -17,8 +17,10 @@
  *
  *   <blk_ok> <blk_err> <blk_bad> <net_ok> <net_err> <net_bad> <klog_bad> <seq>
  *
- *   *_ok   verified rounds          *_err  soft errors (timeouts, resets)
- *   *_bad  hard errors: I/O errors on the disk or data that did not verify
+ *   *_ok   verified rounds
+ *   *_err  errors: timeouts, resets, I/O errors on the disk (the disk is
+ *          then opened again)
+ *   *_bad  data that did not verify
  *   klog_bad  kernel log lines matching BUG/WARNING/Oops/leak patterns
  *   seq    increases with every publication
  *
@@ -273,6 +275,7 @@ static void *blk_thread(void *arg)
 			if (rc) {
 				note_bad("blk write slot %u: %s", s, strerror(-rc));
 				ioerr = 1;
+				gen[s] = 0;	/* contents unknown now: do not verify */
 			}
 		}
 		for (i = 0; i < 8 && !bad && !ioerr; i++) {
@@ -322,10 +325,23 @@ static void *blk_thread(void *arg)
 				}
 			}
 		}
-		if (bad || ioerr)
+		if (bad) {
 			BUMP(blk_bad);
-		else
+		} else if (ioerr) {
+			/*
+			 * An I/O error (a detached disk): counted apart from data
+			 * that did not verify, and the device is opened again, so
+			 * that a disk attached again under the same name is used.
+			 */
+			BUMP(blk_err);
+			close(fd);
+			while ((fd = open(blk_dev, O_RDWR | O_DIRECT | O_CLOEXEC)) < 0) {
+				BUMP(blk_err);
+				sleep(1);
+			}
+		} else {
 			BUMP(blk_ok);
+		}
 		usleep(interval_ms * 1000);
 	}
 	return NULL;

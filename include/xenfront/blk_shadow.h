@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Request bookkeeping of xen-blkfront: ring slots, request ids, the check of
+ * every response against what was issued, and the accounting that completes
+ * each block-layer request exactly once however many ring requests
+ * (fragments) it was split into.
+ *
+ * Pure logic: no locking, no kernel headers.  The kernel glue holds the ring
+ * lock around every call.
+ *
+ * Ids.  A ring request's id is (generation << 32 | slot).  The generation of
+ * a slot increases every time the slot is taken, so a response that names a
+ * slot's earlier use (a duplicate, or a forged id) is told apart from the
+ * response to the request now in the slot.
+ */
+#ifndef XENFRONT_BLK_SHADOW_H
+#define XENFRONT_BLK_SHADOW_H
+
+#include <xenfront/blk_proto.h>
+
+enum xfb_slot_state {
+	XFB_SLOT_FREE,
+	XFB_SLOT_BUSY,
+};
+
+struct xfb_slot {
+	u32 gen;		/* generation of the current (or last) use */
+	u8 state;		/* enum xfb_slot_state */
+	u8 rsp_op;		/* operation the response must carry */
+	u8 frag;		/* fragment index within its request */
+	u8 pad;
+	void *owner;		/* the request (opaque to this code) */
+};
+
+struct xfb_shadow {
+	struct xfb_slot *slot;	/* size entries, provided by the caller */
+	u32 *free;		/* stack of free slot numbers, size entries */
+	u32 size;
+	u32 nr_free;
+};
+
+/* Slot and id helpers. */
+static inline u64 xfb_make_id(u32 slot, u32 gen)
+{
+	return (u64)gen << 32 | slot;
+}
+
+static inline u32 xfb_id_slot(u64 id)
+{
+	return (u32)id;
+}
+
+static inline u32 xfb_id_gen(u64 id)
+{
+	return (u32)(id >> 32);
+}
+
+/*
+ * All slots free.  Generations continue from gen_base (the glue passes a
+ * value that grows with every new connection, so ids of an earlier ring never
+ * match the new one's); generation 0 is never issued.
+ */
+void xfb_shadow_init(struct xfb_shadow *sh, struct xfb_slot *slots, u32 *free_stack,
+		     u32 size, u32 gen_base);
+
+static inline u32 xfb_shadow_busy(const struct xfb_shadow *sh)
+{
+	return sh->size - sh->nr_free;
+}
+
+/*
+ * Take a free slot for fragment frag of owner, whose response must carry
+ * rsp_op.  Returns 0 and fills *slot and *id, or -ENOSPC.
+ */
+int xfb_shadow_get(struct xfb_shadow *sh, void *owner, u8 rsp_op, u8 frag,
+		   u32 *slot, u64 *id);
+
+/* Give a busy slot back. */
+void xfb_shadow_put(struct xfb_shadow *sh, u32 slot);
+
+/*
+ * The ring is gone (restore) or being failed: free every busy slot and store
+ * each request that owned one exactly once in owners[] (room for max; pass
+ * max >= size).  Returns the number of distinct owners.  A request split
+ * into several fragments appears once however many of them were pending.
+ */
+u32 xfb_shadow_reclaim(struct xfb_shadow *sh, void **owners, u32 max);
+
+/* What is wrong with a response (XFB_RV_OK: nothing). */
+enum xfb_rsp_verdict {
+	XFB_RV_OK,
+	XFB_RV_UNKNOWN_ID,	/* no such slot, or a generation never issued */
+	XFB_RV_DUPLICATE,	/* the slot's request was already answered */
+	XFB_RV_BAD_OP,		/* operation differs from the request's */
+	XFB_RV_BAD_STATUS,	/* status outside the protocol's values */
+	XFB_RV_OVERFLOW,	/* more responses than requests outstanding */
+	XFB_NR_RV
+};
+
+const char *xfb_rsp_verdict_name(enum xfb_rsp_verdict v);
+
+/*
+ * Check one response (its fields copied out of the shared ring once).  On
+ * XFB_RV_OK, *slot names the busy slot it answers.
+ */
+enum xfb_rsp_verdict xfb_shadow_check(const struct xfb_shadow *sh, u64 id, u8 op,
+				      int16_t status, u32 *slot);
+
+/*
+ * Check the backend's response producer index against what we produced:
+ * rsp_prod may run ahead of rsp_cons by at most the number of requests we
+ * pushed and have not consumed a response for.
+ */
+static inline bool xfb_rsp_window_ok(u32 rsp_prod, u32 rsp_cons, u32 req_prod)
+{
+	return (u32)(rsp_prod - rsp_cons) <= (u32)(req_prod - rsp_cons);
+}
+
+/*
+ * Per block-layer request: which fragments of the current issue have been
+ * answered, the combined status, and whether the request was handed back.
+ */
+struct xfb_acct {
+	u64 done;		/* bit i: fragment i answered */
+	u8 nfrags;		/* fragments of the current issue */
+	u8 finished;		/* handed back to the block layer */
+	int8_t status;		/* combined XFB_RSP_* */
+	u8 pad;
+};
+
+enum xfb_frag_result {
+	XFB_FRAG_PENDING,	/* more fragments outstanding */
+	XFB_FRAG_LAST,		/* request complete: hand it back now */
+	XFB_FRAG_DUPLICATE,	/* fragment already answered, or request finished */
+};
+
+/* Start (or restart after a replay) a request issued as nfrags fragments. */
+void xfb_acct_begin(struct xfb_acct *a, u8 nfrags);
+
+/* A fragment was answered with status. */
+enum xfb_frag_result xfb_acct_frag_done(struct xfb_acct *a, u8 frag, int16_t status);
+
+/*
+ * The request is being failed (device gone or broken).  Returns true when
+ * the caller must hand it back now, false when that already happened.
+ */
+bool xfb_acct_abort(struct xfb_acct *a);
+
+/* Combine two response statuses: ERROR beats EOPNOTSUPP beats OKAY. */
+int16_t xfb_status_merge(int16_t a, int16_t b);
+
+#endif /* XENFRONT_BLK_SHADOW_H */

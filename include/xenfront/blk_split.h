@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * How xen-blkfront turns one block-layer request into ring requests
+ * ("fragments") under the limits of the current connection.
+ *
+ * The frontend never grants the block layer's own pages: request data is
+ * copied into pages the frontend owns, packed from offset 0, one 4 KiB grant
+ * per 4 KiB of data.  So the plan depends only on the request's position and
+ * length and on what the backend accepts, never on the layout of its bios.
+ * The same plan serves the first issue and the replay after a restore, when
+ * the new backend may accept fewer segments than the request was built for.
+ */
+#ifndef XENFRONT_BLK_SPLIT_H
+#define XENFRONT_BLK_SPLIT_H
+
+#include <xenfront/blk_proto.h>
+
+enum xfb_io_kind {
+	XFB_IO_READ,
+	XFB_IO_WRITE,
+	XFB_IO_FLUSH,		/* no data: flush the backend's write cache */
+	XFB_IO_DISCARD,
+	XFB_IO_SECURE_ERASE,
+	XFB_NR_IO
+};
+
+/* A block-layer request, as far as the plan cares. */
+struct xfb_io {
+	u8 kind;		/* enum xfb_io_kind */
+	bool fua;		/* write must be durable when answered */
+	u64 sector;		/* in 512-byte units */
+	u64 nr_sectors;
+};
+
+/* What the current connection accepts. */
+struct xfb_conn {
+	u32 max_indirect_segs;	/* 0: no indirect descriptors */
+	bool flush_cache;	/* feature-flush-cache */
+	bool barrier;		/* feature-barrier */
+	bool discard;		/* feature-discard */
+	bool secure_discard;	/* discard-secure */
+};
+
+/* One ring request of a plan. */
+struct xfb_frag {
+	u64 sector;		/* first sector */
+	u64 nr_sectors;
+	u32 byte_off;		/* offset of its data within the request */
+	u16 nsegs;		/* data pages */
+	u8 op;			/* ring operation (XFB_OP_INDIRECT: indirect) */
+	u8 rsp_op;		/* operation its response carries */
+	u8 nind;		/* indirect descriptor pages */
+	u8 discard_flag;	/* XFB_DISCARD_SECURE or 0 */
+};
+
+/* Data pages one fragment may carry for this kind of request. */
+u32 xfb_frag_max_segs(const struct xfb_conn *c, const struct xfb_io *io);
+
+/* Largest request (in data pages) the connection takes as one fragment. */
+u32 xfb_conn_max_segs(const struct xfb_conn *c);
+
+/*
+ * Plan io into at most max fragments (max <= XFB_MAX_FRAGS).
+ * Returns the number of fragments, 0 when the request needs no ring request
+ * (a flush to a backend without a write cache: complete it at once), or
+ *   -EINVAL      malformed request (no data for a read/write, size overflow)
+ *   -EOPNOTSUPP  the connection does not offer the operation
+ *   -E2BIG       more fragments than max
+ */
+int xfb_plan(const struct xfb_io *io, const struct xfb_conn *c, struct xfb_frag *f,
+	     u32 max);
+
+/* Bytes of data in page seg of fragment f. */
+static inline u32 xfb_frag_seg_bytes(const struct xfb_frag *f, u32 seg)
+{
+	u64 bytes = f->nr_sectors << XFB_SECTOR_SHIFT;
+	u64 start = (u64)seg << XFB_PAGE_SHIFT;
+
+	if (start >= bytes)
+		return 0;
+	return bytes - start >= XFB_PAGE_SIZE ? XFB_PAGE_SIZE : (u32)(bytes - start);
+}
+
+/* last_sect of segment seg (first_sect is always 0). */
+static inline u8 xfb_frag_seg_last_sect(const struct xfb_frag *f, u32 seg)
+{
+	return (u8)((xfb_frag_seg_bytes(f, seg) >> XFB_SECTOR_SHIFT) - 1);
+}
+
+#endif /* XENFRONT_BLK_SPLIT_H */

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xen-blkfront: planning the ring requests of one block-layer request under
+ * the current connection's limits.  See blk_split.h.
+ */
+#include <xenfront/blk_split.h>
+
+u32 xfb_conn_max_segs(const struct xfb_conn *c)
+{
+	u32 n = c->max_indirect_segs;
+
+	if (n <= XFB_SEGS_DIRECT)
+		return XFB_SEGS_DIRECT;
+	if (n > XFB_MAX_SEGS)
+		n = XFB_MAX_SEGS;
+	return n;
+}
+
+/* Writes that must be durable travel as barrier or flush operations. */
+static u8 durable_write_op(const struct xfb_conn *c)
+{
+	if (c->barrier)
+		return XFB_OP_WRITE_BARRIER;
+	if (c->flush_cache)
+		/* flush before the write: what the barrier gave, minus the drain */
+		return XFB_OP_FLUSH_DISKCACHE;
+	/* neither: the backend writes through, a plain write is durable */
+	return XFB_OP_WRITE;
+}
+
+u32 xfb_frag_max_segs(const struct xfb_conn *c, const struct xfb_io *io)
+{
+	switch (io->kind) {
+	case XFB_IO_READ:
+		return xfb_conn_max_segs(c);
+	case XFB_IO_WRITE:
+		/* indirect requests carry only plain reads and writes */
+		if (io->fua && durable_write_op(c) != XFB_OP_WRITE)
+			return XFB_SEGS_DIRECT;
+		return xfb_conn_max_segs(c);
+	default:
+		return 0;
+	}
+}
+
+static int plan_rw(const struct xfb_io *io, const struct xfb_conn *c, struct xfb_frag *f,
+		   u32 max)
+{
+	u64 bytes, segs, per, done = 0;
+	u8 plain = io->kind == XFB_IO_READ ? XFB_OP_READ : XFB_OP_WRITE;
+	u8 op = plain;
+	u32 n = 0;
+
+	if (!io->nr_sectors || io->nr_sectors > (u64)XFB_MAX_SEGS * XFB_SECTORS_PER_PAGE)
+		return -EINVAL;
+	if (io->sector + io->nr_sectors < io->sector)
+		return -EINVAL;
+	bytes = io->nr_sectors << XFB_SECTOR_SHIFT;
+	segs = (bytes + XFB_PAGE_SIZE - 1) >> XFB_PAGE_SHIFT;
+	per = xfb_frag_max_segs(c, io);
+	if ((segs + per - 1) / per > max)
+		return -E2BIG;
+	if (io->kind == XFB_IO_WRITE && io->fua)
+		op = durable_write_op(c);
+
+	while (done < segs) {
+		u64 take = segs - done > per ? per : segs - done;
+		u64 off = done << XFB_PAGE_SHIFT;
+		u64 len = bytes - off < (take << XFB_PAGE_SHIFT) ?
+			  bytes - off : take << XFB_PAGE_SHIFT;
+		struct xfb_frag *fr = &f[n];
+
+		fr->sector = io->sector + (off >> XFB_SECTOR_SHIFT);
+		fr->nr_sectors = len >> XFB_SECTOR_SHIFT;
+		fr->byte_off = (u32)off;
+		fr->nsegs = (u16)take;
+		fr->discard_flag = 0;
+		if (op == plain && take > XFB_SEGS_DIRECT) {
+			fr->op = XFB_OP_INDIRECT;
+			fr->rsp_op = plain;
+			fr->nind = (u8)((take + XFB_SEGS_PER_IND_PAGE - 1) /
+					XFB_SEGS_PER_IND_PAGE);
+		} else {
+			fr->op = op;
+			fr->rsp_op = op;
+			fr->nind = 0;
+		}
+		done += take;
+		n++;
+	}
+	return (int)n;
+}
+
+int xfb_plan(const struct xfb_io *io, const struct xfb_conn *c, struct xfb_frag *f,
+	     u32 max)
+{
+	if (max > XFB_MAX_FRAGS)
+		max = XFB_MAX_FRAGS;
+	switch (io->kind) {
+	case XFB_IO_READ:
+	case XFB_IO_WRITE:
+		return plan_rw(io, c, f, max);
+	case XFB_IO_FLUSH:
+		if (!c->flush_cache && !c->barrier)
+			return 0;
+		if (!max)
+			return -E2BIG;
+		memset(f, 0, sizeof(*f));
+		f->sector = io->sector;
+		f->op = c->flush_cache ? XFB_OP_FLUSH_DISKCACHE : XFB_OP_WRITE_BARRIER;
+		f->rsp_op = f->op;
+		return 1;
+	case XFB_IO_DISCARD:
+	case XFB_IO_SECURE_ERASE:
+		if (!c->discard || (io->kind == XFB_IO_SECURE_ERASE && !c->secure_discard))
+			return -EOPNOTSUPP;
+		if (!io->nr_sectors || io->sector + io->nr_sectors < io->sector)
+			return -EINVAL;
+		if (!max)
+			return -E2BIG;
+		memset(f, 0, sizeof(*f));
+		f->sector = io->sector;
+		f->nr_sectors = io->nr_sectors;
+		f->op = XFB_OP_DISCARD;
+		f->rsp_op = XFB_OP_DISCARD;
+		f->discard_flag = io->kind == XFB_IO_SECURE_ERASE ? XFB_DISCARD_SECURE : 0;
+		return 1;
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# blk-detach: hot unplug under I/O, then attach again.
+#  A. "xl block-detach" of the probe's own disk while it does O_DIRECT I/O:
+#     the detach completes, the disk disappears from the guest, the probe's
+#     requests fail with I/O errors (allowed here), nothing hangs; after
+#     "xl block-attach" the probe reopens the new xvda and every block it
+#     wrote before the unplug still verifies.
+#  B. A second disk with a mounted ext2 file system and a writer on it is
+#     detached: the guest and the first disk carry on without errors; the
+#     disk comes back after a re-attach and mounts again.
+# Block I/O errors on the unplugged disk are expected; data that does not
+# verify never is.
+. /xft/scenarios/blk-lib.sh
+
+BLK_SPEC="format=raw, access=rw, script=/etc/xen/scripts/xfblock"
+
+# vbd_listed NAME DEVID: is the disk in the toolstack's list?
+vbd_listed() { xl block-list "$1" 2>/dev/null | awk -v d="$2" '$1 == d { f = 1 } END { exit !f }'; }
+
+# guest_wait NAME SHELL-TEST TIMEOUT
+guest_wait() {
+	local t0
+	t0=$(xft_now)
+	while [ "$(xft_gexec "$1" "if $2; then echo yes; fi")" != yes ]; do
+		[ "$(xft_since "$t0" | cut -d. -f1)" -ge "$3" ] && return 1
+		sleep 1
+	done
+}
+
+detach() {
+	local name=$1 vdev=$2 devid=$3 out t0
+	out=$(timeout 120 xl block-detach "$name" "$vdev" 2>&1) || { echo "xl block-detach $vdev: $out"; return 1; }
+	t0=$(xft_now)
+	while vbd_listed "$name" "$devid"; do
+		[ "$(xft_since "$t0" | cut -d. -f1)" -ge 60 ] && { echo "$vdev still listed"; return 1; }
+		sleep 1
+	done
+	guest_wait "$name" "[ ! -e /sys/block/$vdev ]" 60 || { echo "$vdev still in the guest"; return 1; }
+}
+
+sc_main() {
+	local why snap target dev2 st out t
+	why=$(xft_guest_start g1 1) || { xft_fail blk-detach "boot: $why"; return; }
+	target=$(cat /tmp/disk1.dev)
+
+	# A: the probe's disk, under I/O
+	snap=$(xft_snap g1)
+	t=$(xft_now)
+	why=$(detach g1 xvda 51712) || { xft_fail blk-detach "detach xvda: $why"; return; }
+	xft_say "blk-detach: xvda detached under I/O in $(xft_since "$t")s"
+	out=$(xl block-attach g1 "$BLK_SPEC, vdev=xvda, target=$target" 2>&1) ||
+		{ xft_fail blk-detach "xl block-attach xvda: $out"; return; }
+	why=$(xft_wait_progress g1 "$snap" 3 180 "blk_err") ||
+		{ xft_fail blk-detach "after re-attaching xvda: $why"; return; }
+	xft_say "blk-detach: xvda back, $why"
+	if [ "$XFT_DRV" = built ]; then
+		st=$(blk_stats g1)
+		why=$(blk_expect "$st" state=connected responses_malformed=0) ||
+			{ xft_fail blk-detach "xvda after re-attach:$why"; return; }
+	fi
+
+	# B: a second disk, mounted, with a writer
+	truncate -s 32M /tmp/disk9.img
+	dev2=$(losetup -f) && losetup "$dev2" /tmp/disk9.img ||
+		{ xft_fail blk-detach "no loop device for xvdb"; return; }
+	out=$(xl block-attach g1 "$BLK_SPEC, vdev=xvdb, target=$dev2" 2>&1) ||
+		{ xft_fail blk-detach "xl block-attach xvdb: $out"; return; }
+	guest_wait g1 "[ -b /dev/xvdb ]" 120 || { xft_fail blk-detach "xvdb did not appear"; return; }
+	out=$(xft_gexec g1 "mke2fs -q /dev/xvdb && mkdir -p /mnt/b && mount /dev/xvdb /mnt/b && echo hello > /mnt/b/keep && sync && (while :; do dd if=/dev/zero of=/mnt/b/f bs=64k count=32 conv=fsync 2>/dev/null; done) >/dev/null 2>&1 & sleep 3; grep -c xvdb /proc/mounts")
+	[ "$out" = 1 ] || { xft_fail blk-detach "mounting xvdb: $out"; return; }
+	snap=$(xft_snap g1)
+	t=$(xft_now)
+	why=$(detach g1 xvdb 51728) || { xft_fail blk-detach "detach mounted xvdb: $why"; return; }
+	xft_say "blk-detach: mounted xvdb detached under I/O in $(xft_since "$t")s"
+	# the first disk and the guest are not disturbed
+	why=$(xft_wait_progress g1 "$snap" 3 120) ||
+		{ xft_fail blk-detach "xvda after detaching xvdb: $why"; return; }
+	xft_gexec g1 "killall dd; sleep 1; umount -l /mnt/b" >/dev/null
+	out=$(xl block-attach g1 "$BLK_SPEC, vdev=xvdb, target=$dev2" 2>&1) ||
+		{ xft_fail blk-detach "xl block-attach xvdb again: $out"; return; }
+	guest_wait g1 "[ -b /dev/xvdb ]" 120 || { xft_fail blk-detach "xvdb did not come back"; return; }
+	out=$(xft_gexec g1 "mount /dev/xvdb /mnt/b && cat /mnt/b/keep; umount /mnt/b")
+	[ "$out" = hello ] || { xft_fail blk-detach "xvdb after re-attach: '$out'"; return; }
+	if [ "$XFT_DRV" = built ]; then
+		st=$(blk_stats g1 51728)
+		xft_say "blk-detach: xvdb $(blk_features "$st")"
+	fi
+	why=$(xft_wait_progress g1 "$(xft_snap g1)" 2 120) ||
+		{ xft_fail blk-detach "at the end: $why"; return; }
+	xft_pass blk-detach "2 disks detached under I/O and attached again, $why"
+}
