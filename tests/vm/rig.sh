@@ -133,15 +133,17 @@ fi
 
 # install_tools LIST ROOT: programs from Debian packages plus their libraries
 install_tools() {
-	local list=$1 root=$2 prog pkg x=$CACHE/tools deb path lib
+	local list=$1 root=$2 prog pkg x=$CACHE/tools deb path lib lib_dst
 	mkdir -p "$x"
-	grep -v '^[[:space:]]*\(#\|$\)' "$list" 2>/dev/null | while read -r prog pkg; do
-		for deb in $(deb_fetch "$DOM0_PROFILE" "$pkg"); do
+	# "<program> <package> [<library package>...]"; an empty list is fine
+	{ grep -v '^[[:space:]]*\(#\|$\)' "$list" 2>/dev/null || true; } | while read -r prog pkg; do
+		# shellcheck disable=SC2086
+		for deb in $(deb_fetch "$DOM0_PROFILE" $pkg); do
 			deb_extract "$deb" "$x/root"
 		done
 		# the package's own libraries may live in other packages: fetch what
 		# ldd cannot find on this machine
-		path=$(find "$x/root/usr/bin" "$x/root/usr/sbin" "$x/root/bin" -name "$prog" 2>/dev/null | head -n 1)
+		path=$(find "$x/root/usr/bin" "$x/root/usr/sbin" "$x/root/bin" "$x/root/sbin" -name "$prog" 2>/dev/null | head -n 1 || true)
 		[ -n "$path" ] || { log "no program $prog in package $pkg"; exit 1; }
 		mkdir -p "$root/usr/bin"
 		cp "$path" "$root/usr/bin/"
@@ -152,8 +154,10 @@ install_tools() {
 					log "$prog needs $rest, which is neither on this machine nor in $pkg: add its package to the list"
 					exit 1
 				fi
-				mkdir -p "$root$(dirname "$lib")"
-				[ -e "$root$lib" ] || cp -L "$lib" "$root$lib"
+				# libraries from the extracted packages go where the loader looks
+				case $lib in "$x/root"/*) lib_dst=/usr/lib/x86_64-linux-gnu/${lib##*/} ;; *) lib_dst=$lib ;; esac
+				mkdir -p "$root$(dirname "$lib_dst")"
+				[ -e "$root$lib_dst" ] || cp -L "$lib" "$root$lib_dst"
 			done
 	done
 }
