@@ -133,17 +133,17 @@ fi
 
 # install_tools LIST ROOT: programs from Debian packages plus their libraries
 install_tools() {
-	local list=$1 root=$2 prog pkg stubs sdir x=$CACHE/tools deb path lib
+	local list=$1 root=$2 prog pkgs stubs sdir x=$CACHE/tools deb path lib lib_dst
 	mkdir -p "$x"
-	# (an empty list is fine: grep's status must not end the script)
-	{ grep -v '^[[:space:]]*\(#\|$\)' "$list" 2>/dev/null || true; } | while read -r prog pkg stubs; do
-		for deb in $(deb_fetch "$DOM0_PROFILE" "$pkg"); do
+	# "<program> <package>[,<library package>...] [<stub library>,...]";
+	# an empty list is fine (grep's status must not end the script)
+	{ grep -v '^[[:space:]]*\(#\|$\)' "$list" 2>/dev/null || true; } | while read -r prog pkgs stubs; do
+		# shellcheck disable=SC2086
+		for deb in $(deb_fetch "$DOM0_PROFILE" ${pkgs//,/ }); do
 			deb_extract "$deb" "$x/root"
 		done
-		# the package's own libraries may live in other packages: fetch what
-		# ldd cannot find on this machine
-		path=$({ find "$x/root/usr/bin" "$x/root/usr/sbin" "$x/root/bin" -name "$prog" 2>/dev/null || true; } | head -n 1)
-		[ -n "$path" ] || { log "no program $prog in package $pkg"; exit 1; }
+		path=$({ find "$x/root/usr/bin" "$x/root/usr/sbin" "$x/root/bin" "$x/root/sbin" -name "$prog" 2>/dev/null || true; } | head -n 1)
+		[ -n "$path" ] || { log "no program $prog in package(s) $pkgs"; exit 1; }
 		mkdir -p "$root/usr/bin"
 		cp "$path" "$root/usr/bin/"
 		# optional third column: libraries to replace by stubs (tests/lib/stublib.sh)
@@ -155,16 +155,20 @@ install_tools() {
 			mkdir -p "$root/usr/lib/x86_64-linux-gnu"
 			cp "$sdir"/* "$root/usr/lib/x86_64-linux-gnu/"
 		fi
+		# the package's own libraries may live in other packages: what ldd
+		# cannot find on this machine must come from the listed packages
 		LD_LIBRARY_PATH=$sdir:$x/root/usr/lib/x86_64-linux-gnu ldd "$path" |
 			awk '/=> \// { print $3 } /^\t\/lib/ { print $1 } /not found/ { print "MISSING " $1 }' |
 			while read -r lib rest; do
 				if [ "$lib" = MISSING ]; then
-					log "$prog needs $rest, which is neither on this machine nor in $pkg: add its package to the list"
+					log "$prog needs $rest, which is neither on this machine nor in $pkgs: add its package to the list"
 					exit 1
 				fi
 				case $lib in "$sdir"/*) continue ;; esac
-				mkdir -p "$root$(dirname "$lib")"
-				[ -e "$root$lib" ] || cp -L "$lib" "$root$lib"
+				# libraries from the extracted packages go where the loader looks
+				case $lib in "$x/root"/*) lib_dst=/usr/lib/x86_64-linux-gnu/${lib##*/} ;; *) lib_dst=$lib ;; esac
+				mkdir -p "$root$(dirname "$lib_dst")"
+				[ -e "$root$lib_dst" ] || cp -L "$lib" "$root$lib_dst"
 			done
 	done
 }

@@ -10,6 +10,8 @@
  *                                 and publishes its counters in xenstore
  *   xfprobe xs-read KEY           read a xenstore key (via /dev/xen/xenbus)
  *   xfprobe xs-write KEY VALUE    write a xenstore key
+ *   xfprobe arpwatch IF SECS IP   dom0: print a line for each gratuitous ARP
+ *                                 announcing IP seen on IF within SECS
  *
  * The status line lives in the guest's own xenstore home (data/probe), so it
  * reaches dom0 across checkpoints, restores and migrations even when the
@@ -47,6 +49,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <net/if.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -612,6 +617,44 @@ static int cmd_serve(int argc, char **argv)
 	}
 }
 
+/* ---- dom0: watch for gratuitous ARPs (sender IP == target IP) ---- */
+static int cmd_arpwatch(const char *ifname, int secs, const char *ip)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP) };
+	struct in_addr want;
+	time_t end = time(NULL) + secs;
+	unsigned int seen = 0;
+	int fd;
+
+	if (inet_pton(AF_INET, ip, &want) != 1)
+		return 2;
+	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ARP));
+	sll.sll_ifindex = if_nametoindex(ifname);
+	if (fd < 0 || !sll.sll_ifindex || bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		perror("xfprobe arpwatch");
+		return 1;
+	}
+	while (time(NULL) < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		uint8_t a[64];
+		ssize_t n;
+
+		if (poll(&p, 1, 500) <= 0)
+			continue;
+		n = recv(fd, a, sizeof(a), 0);
+		/* Ethernet/IPv4 ARP: sender IP at 14, target IP at 24 */
+		if (n < 28 || a[4] != 6 || a[5] != 4)
+			continue;
+		if (!memcmp(a + 14, &want, 4) && !memcmp(a + 24, &want, 4)) {
+			printf("garp %u from %02x:%02x:%02x:%02x:%02x:%02x op %u\n", ++seen,
+			       a[8], a[9], a[10], a[11], a[12], a[13], a[6] << 8 | a[7]);
+			fflush(stdout);
+		}
+	}
+	printf("done %u\n", seen);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char out[4096];
@@ -628,6 +671,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 4 && !strcmp(argv[1], "xs-write"))
 		return xs_write(argv[2], argv[3]) ? 1 : 0;
+	if (argc == 5 && !strcmp(argv[1], "arpwatch"))
+		return cmd_arpwatch(argv[2], atoi(argv[3]), argv[4]);
 	fprintf(stderr, "usage: xfprobe run|serve|xs-read KEY|xs-write KEY VALUE\n");
 	return 2;
 }

@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# bench-net: network figures for the drivers of this run (XFT_DRV), as
+#   XFT: BENCH net <metric> <value> <unit>
+# TCP throughput both ways and UDP small-packet rate (iperf3, dom0 server),
+# ping latency, and the outage around a checkpoint and a restore: the
+# longest time dom0 receives nothing from a steady 1 kpkt/s UDP stream the
+# guest sends, from iperf3's 0.1 s server intervals.  Not a timed test:
+# the checks only require that every figure was measured.
+. /xft/scenarios/net-lib.sh
+
+BENCH_SECS=${XFT_BENCH_SECS:-10}
+
+nft_bench() { xft_say "BENCH net $1 $2 $3"; echo "$1" >> /tmp/nft-bench-done; }
+
+# receiver Mbit/s of an iperf3 TCP run: nft_tcp EXTRA-ARGS
+nft_tcp() {
+	nft_gx g1 "/usr/bin/iperf3 -c 10.0.0.1 -t $BENCH_SECS -f m $1 2>&1" |
+		awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1) }'
+}
+
+# longest run of empty 0.1 s intervals in an iperf3 server log, in seconds
+nft_gap() {
+	awk '$4 == "sec" && $3 ~ /-/ {
+		split($3, t, "-"); d = t[2] - t[1]
+		if ($5 + 0 == 0) { run += d } else { if (run > max) max = run; run = 0 }
+	} END { if (run > max) max = run; printf "%.1f", max }' "$1"
+}
+
+# outage around an event: nft_outage NAME COMMAND...
+nft_outage() {
+	local name=$1 srv log=/tmp/nft-outage-$1.log snap why
+	shift
+	rm -f "$log"
+	iperf3 -s -1 -p 5202 -i 0.1 -f k > "$log" 2>&1 &
+	srv=$!
+	sleep 1
+	snap=$(xft_snap g1)
+	nft_gx g1 "/usr/bin/iperf3 -c 10.0.0.1 -p 5202 -u -b 1M -l 125 -t 45 > /tmp/nft-stream.log 2>&1 &" >/dev/null
+	sleep 8
+	if ! why=$("$@" 2>&1); then
+		kill $srv 2>/dev/null
+		xft_fail bench-net "$name: $(echo "$why" | tail -n 2)"
+		return 1
+	fi
+	rm -f /tmp/*.save
+	xft_wait_progress g1 "$snap" 2 180 >/dev/null
+	# the stream ends by itself; give the server time to report
+	local t0
+	t0=$(xft_now)
+	while kill -0 $srv 2>/dev/null && [ "$(xft_since "$t0" | cut -d. -f1)" -lt 90 ]; do sleep 1; done
+	kill $srv 2>/dev/null
+	nft_bench "outage_$name" "$(nft_gap "$log")" s
+}
+
+nft_ckpt() { xl save -c g1 /tmp/ckpt.save; }
+nft_saverestore() { xl save g1 /tmp/g1.save && xl restore /tmp/g1.save; }
+
+sc_main() {
+	local why v out
+	why=$(xft_guest_start g1 1) || { xft_fail bench-net "boot: $why"; return; }
+	rm -f /tmp/nft-bench-done
+	xft_say "bench-net: drivers $XFT_DRV, guest $XFT_KERNEL/$XFT_TYPE, $BENCH_SECS s per throughput run"
+	nft_iperf_server
+
+	v=$(nft_tcp "")
+	[ -n "$v" ] && nft_bench tcp_guest_to_dom0 "$v" Mbit/s
+	v=$(nft_tcp "-R")
+	[ -n "$v" ] && nft_bench tcp_dom0_to_guest "$v" Mbit/s
+
+	# small UDP datagrams as fast as the guest can send them
+	out=$(nft_gx g1 "/usr/bin/iperf3 -c 10.0.0.1 -u -b 0 -l 64 -t $BENCH_SECS 2>&1" | grep receiver)
+	v=$(echo "$out" | awk -v s="$BENCH_SECS" '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) { split($i, a, "/"); printf "%d", (a[2] - a[1]) / s } }')
+	[ -n "$v" ] && nft_bench udp64_guest_to_dom0 "$v" pkt/s
+
+	out=$(nft_gx g1 "ping -c 20 10.0.0.1 2>&1 | tail -n 1")
+	v=$(echo "$out" | sed -n 's/.*= [0-9.]*\/\([0-9.]*\)\/.*/\1/p')
+	[ -n "$v" ] && nft_bench ping_avg "$v" ms
+	nft_iperf_stop
+
+	nft_outage checkpoint nft_ckpt || return
+	nft_outage restore nft_saverestore || return
+
+	v=$(sort -u /tmp/nft-bench-done | wc -l)
+	if [ "$v" = 6 ]; then
+		xft_pass bench-net "6 figures measured"
+	else
+		xft_fail bench-net "only $v of 6 figures: $(sort -u /tmp/nft-bench-done | tr '\n' ' ')"
+	fi
+}

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# net-announce: after "xl save" + "xl restore" (and, for PVH, a live
+# migration) the guest must announce itself on the network: dom0 sees a
+# gratuitous ARP for the guest's address on xenbr0, the bridge learns the
+# guest's MAC on the new port, and the verified stream goes on.
+. /xft/scenarios/net-lib.sh
+
+# nft_move GUEST HOW: restore or migrate it; prints an error on failure
+nft_move() {
+	local out
+	case $2 in
+	restore)
+		out=$(xl save "$1" /tmp/$1.save 2>&1) || { echo "xl save: $(echo "$out" | tail -n 2)"; return 1; }
+		out=$(xl restore /tmp/$1.save 2>&1) || { echo "xl restore: $(echo "$out" | tail -n 2)"; return 1; }
+		rm -f /tmp/$1.save
+		;;
+	migrate)
+		out=$(xl migrate -s /xft/fake-ssh "$1" localhost 2>&1) ||
+			{ echo "xl migrate: $(echo "$out" | tail -n 2)"; return 1; }
+		;;
+	esac
+}
+
+nft_check_announce() {
+	local how=$1 snap w t0 a0 a1 line why port
+	snap=$(xft_snap g1)
+	a0=$(nft_attr g1 announces)
+	xfprobe arpwatch xenbr0 240 10.0.0.11 > /tmp/garp-$how.log 2>&1 &
+	w=$!
+	sleep 1
+	t0=$(xft_now)
+	if ! why=$(nft_move g1 "$how"); then
+		kill $w 2>/dev/null
+		xft_fail "net-announce-$how" "$why"
+		return 1
+	fi
+	# the announcement comes right after the backend connects
+	while ! grep -q '^garp' /tmp/garp-$how.log && [ "$(xft_since "$t0" | cut -d. -f1)" -lt 90 ]; do
+		sleep 1
+	done
+	line=$(grep '^garp' /tmp/garp-$how.log | head -n 1)
+	xft_say "$how: first gratuitous ARP $(xft_since "$t0")s after the $how began: ${line:-none}"
+	if ! why=$(xft_wait_progress g1 "$snap" 3 180); then
+		kill $w 2>/dev/null
+		xft_fail "net-announce-$how" "after the $how: $why"
+		return 1
+	fi
+	kill $w 2>/dev/null
+	a1=$(nft_attr g1 announces)
+	port=$(brctl showmacs xenbr0 | awk '$2 == "00:16:3e:00:00:0b" { print "port " $1 }')
+	if [ -n "$line" ] && [ -n "$port" ]; then
+		xft_pass "net-announce-$how" "dom0 saw '$line' on xenbr0; bridge learned the MAC on $port; driver announces $a0 -> $a1; $why"
+	else
+		xft_fail "net-announce-$how" "no gratuitous ARP seen ('$(tail -n 1 /tmp/garp-$how.log)'), bridge: '$port', driver announces $a0 -> $a1"
+	fi
+}
+
+sc_main() {
+	local why
+	why=$(xft_guest_start g1 1) || { xft_fail net-announce "boot: $why"; return; }
+	nft_check_announce restore || return
+	if [ "$XFT_TYPE" = pvh ]; then
+		nft_check_announce migrate
+	else
+		xft_skip net-announce-migrate "PV live migration needs shadow paging, absent from Debian's Xen build"
+	fi
+}
