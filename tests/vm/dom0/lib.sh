@@ -7,7 +7,7 @@
 # check may report several results; the first argument names the check).
 
 XFT_RESULTS=/tmp/xft-results
-XFT_GUEST_MEM=${XFT_GUEST_MEM:-160}
+XFT_GUEST_MEM=${XFT_GUEST_MEM:-256}
 
 xft_say() { echo "XFT: $*"; }
 

@@ -15,7 +15,7 @@
 # The probe is stopped while the throughput jobs run.  Medians of
 # XFT_BENCH_RESUMES (default 3) suspends per resume metric.
 # "make vm-test DRIVERS="intree built" SCENARIO=bench-blk" runs both sets.
-. /xft/scenarios/blk-lib.sh
+. /xft/scenarios/blk-lib.inc
 
 BENCH_MB=${XFT_BENCH_DISK_MB:-256}
 BENCH_RUNTIME=${XFT_BENCH_RUNTIME:-10}

@@ -6,7 +6,7 @@
 # longest time dom0 receives nothing from a steady 1 kpkt/s UDP stream the
 # guest sends, from iperf3's 0.1 s server intervals.  Not a timed test:
 # the checks only require that every figure was measured.
-. /xft/scenarios/net-lib.sh
+. /xft/scenarios/net-lib.inc
 
 BENCH_SECS=${XFT_BENCH_SECS:-10}
 

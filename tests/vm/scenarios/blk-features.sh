@@ -8,7 +8,7 @@
 # driver must show the renegotiated features in sysfs, a verifying 1 MiB
 # load running across the restores must see its data intact (large requests
 # split when the new backend takes fewer segments), and the probe must go on.
-. /xft/scenarios/blk-lib.sh
+. /xft/scenarios/blk-lib.inc
 
 BLKBACK_FULL=""
 BLKBACK_SMALL="max_queues=1 max_ring_page_order=0 feature_persistent=0"

@@ -6,7 +6,7 @@
 # same before and after: zero growth.  The full run takes about half an
 # hour under emulation: run it with a larger scenario timeout, e.g.
 #   tests/vm/rig.sh -d built -s blk-soak -e XFT_SCENARIO_TIMEOUT=5400
-. /xft/scenarios/blk-lib.sh
+. /xft/scenarios/blk-lib.inc
 
 # Counts at a moment with nothing in flight (the probe pauses between rounds).
 quiet_stats() {
@@ -24,10 +24,10 @@ quiet_stats() {
 }
 
 bus_stats() {
-	xft_gexec "$1" "cd /sys/bus/xen/devices/vbd-$BLK_VBD && for f in freezes thaws restores refused corrections resume_failures evtchns; do printf '%s=%s ' \$f \"\$(cat \$f)\"; done"
+	xft_gexec "$1" "cd /sys/bus/xen/devices/vbd-$BLK_VBD/xenfront && for f in freezes thaws restores refused corrections resume_failures evtchns; do printf '%s=%s ' \$f \"\$(cat \$f)\"; done"
 }
 
-sc_main() {
+blk_soak_main() {
 	local nck=${XFT_SOAK_CHECKPOINTS:-100} nrs=${XFT_SOAK_RESTORES:-20}
 	local why before after k a b per ck=0 rs=0 j snap out bad="" t0
 	if [ "$XFT_DRV" != built ]; then
@@ -88,3 +88,4 @@ sc_main() {
 	fi
 	xft_pass blk-soak "$ck checkpoints, $rs restores, no growth: $(blk_resources "$after" | cut -d' ' -f1-4)"
 }
+sc_main() { blk_soak_main; }

@@ -3,7 +3,7 @@
 # migration) the guest must announce itself on the network: dom0 sees a
 # gratuitous ARP for the guest's address on xenbr0, the bridge learns the
 # guest's MAC on the new port, and the verified stream goes on.
-. /xft/scenarios/net-lib.sh
+. /xft/scenarios/net-lib.inc
 
 # nft_move GUEST HOW: restore or migrate it; prints an error on failure
 nft_move() {

@@ -2,7 +2,7 @@
 # net-basic: the network frontend's negotiated features, ethtool view,
 # bulk traffic both ways (TSO/GSO, checksum offload), jumbo frames with
 # scatter-gather, and the probe's verified stream throughout.
-. /xft/scenarios/net-lib.sh
+. /xft/scenarios/net-lib.inc
 
 sc_main() {
 	local why snap out feat vif mac ok=1

@@ -3,7 +3,7 @@
 # ("xl network-detach" / "xl network-attach"), several times.  Network soft
 # errors are expected while the vif is away; data mismatches, kernel
 # warnings and resources left behind by a removed device are not.
-. /xft/scenarios/net-lib.sh
+. /xft/scenarios/net-lib.inc
 
 nft_wait_guest_vifs() {
 	# nft_wait_guest_vifs GUEST COUNT TIMEOUT: wait until the guest has COUNT vif devices
@@ -17,7 +17,7 @@ nft_wait_guest_vifs() {
 	done
 }
 
-sc_main() {
+net_detach_main() {
 	local why snap i idx out left live ours=0 n=${XFT_NET_DETACH_CYCLES:-3}
 	why=$(xft_guest_start g1 1) || { xft_fail net-detach "boot: $why"; return; }
 	nft_ours g1 && ours=1
@@ -57,3 +57,4 @@ sc_main() {
 	fi
 	xft_pass net-detach "$n detach/attach cycles under traffic; $out; $why"
 }
+sc_main() { net_detach_main; }

@@ -5,9 +5,9 @@
 # and receive buffer the driver ever counted came back.
 #   XFT_NET_SOAK_CHECKPOINTS (default 10), XFT_NET_SOAK_RESTORES (default 3);
 #   the figures are 100 and 20 (raise XFT_SCENARIO_TIMEOUT too).
-. /xft/scenarios/net-lib.sh
+. /xft/scenarios/net-lib.inc
 
-sc_main() {
+net_soak_main() {
 	local why snap i out base after t0 nck=${XFT_NET_SOAK_CHECKPOINTS:-10}
 	local nrs=${XFT_NET_SOAK_RESTORES:-3} field a q bad=""
 	why=$(xft_guest_start g1 1) || { xft_fail net-soak "boot: $why"; return; }
@@ -66,3 +66,4 @@ sc_main() {
 		xft_fail net-soak-leftover "removed device left: $out"
 	fi
 }
+sc_main() { net_soak_main; }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# tests/vm/ci.sh - the VM scenarios "make check" runs, as a few rig boots:
+#
+#   rig self-test   in-tree drivers, 6.1 PV and PVH: boot, checkpoint,
+#                   save-restore, migrate (PVH; PV reports a skip)
+#   our drivers     6.1 PV and PVH: the same, plus the shim's hooks, a
+#                   failing freeze_noirq during "xl save -c" (the crash of
+#                   the 6.1 kernel without the shim), block and network
+#                   detach/re-attach under I/O
+#   other kernels   5.10 and 6.12 PV guests with our drivers: boot,
+#                   checkpoint, save-restore, the shim's hooks
+#
+# XFPM_CHECK_FULL=1 runs the long set instead: every scenario ("all") on
+# PV and PVH for 6.1, 5.10 and 6.12, all three fault stages, checkpoint and
+# save, and the no-shim baseline (about 2.5 hours under emulation).
+#
+# Each rig run prints its own lines and summary; this script adds the total
+# and exits non-zero if any run failed.
+set -uo pipefail
+
+VM=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+pass=0 fail=0 skip=0 bad=0
+now() { date +%s; }
+
+# rig LABEL ARGS...: one boot of the rig; adds its summary to the totals
+rig() {
+	local label=$1 t out sum p f s
+	shift
+	echo "== vm: $label"
+	t=$(now)
+	out=$(mktemp)
+	"$VM/rig.sh" "$@" 2>&1 | tee "$out" | grep -v '^debarchive: '
+	local rc=${PIPESTATUS[0]}
+	sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	rm -f "$out"
+	if [ -z "$sum" ]; then
+		echo "  FAIL vm:$label the rig ended without a summary (exit $rc)"
+		bad=$((bad + 1))
+	else
+		read -r p _ f _ s _ <<<"${sum//,/}"
+		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + ${s:-0}))
+		[ "$rc" = 0 ] || [ "$f" != 0 ] || { echo "  FAIL vm:$label rig exit $rc"; bad=$((bad + 1)); }
+	fi
+	echo "== vm: $label took $(( $(now) - t ))s"
+}
+
+if [ -n "${XFPM_CHECK_FULL:-}" ]; then
+	rig "in-tree drivers, all scenarios" -d intree -g "pv pvh" -k "6.1 5.10 6.12" -s all
+	rig "our drivers, all scenarios" -d built -g "pv pvh" -k "6.1 5.10 6.12" -s all
+	rig "our drivers, failure injection" -d built -g "pv pvh" -k "6.1 5.10 6.12" \
+		-s "shim-hooks fault-checkpoint fault-save fault-baseline"
+else
+	rig "rig self-test with the in-tree drivers (6.1)" -d intree -g "pv pvh" -k 6.1 \
+		-s "boot checkpoint save-restore migrate"
+	rig "our drivers (6.1)" -d built -g "pv pvh" -k 6.1 \
+		-s "boot checkpoint save-restore migrate shim-hooks fault-checkpoint detach" \
+		-e XFT_FAULT_STAGES=freeze_noirq
+	rig "our drivers (5.10, 6.12)" -d built -g pv -k "5.10 6.12" \
+		-s "boot checkpoint save-restore shim-hooks"
+fi
+
+echo "vm total: $pass passed, $((fail + bad)) failed, $skip skipped"
+[ $((fail + bad)) = 0 ]
