@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# tests/checkpatch.sh - the kernel's checkpatch.pl --no-tree -f over every C
+# file and header in src/ and include/.  checkpatch.pl comes from $CHECKPATCH,
+# or from Debian's linux-source-6.1 package (fetched once, cached).
+# Prints one line per file with its error/warning counts and a total; exits
+# non-zero if any file has an ERROR.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib/debarchive.sh
+. "$REPO/tests/lib/debarchive.sh"
+
+cp_pl=${CHECKPATCH:-}
+if [ -z "$cp_pl" ]; then
+	dir=$XFPM_CACHE/checkpatch
+	cp_pl=$dir/scripts/checkpatch.pl
+	if [ ! -x "$cp_pl" ]; then
+		deb=$(deb_fetch bookworm linux-source-6.1)
+		mkdir -p "$dir"
+		echo "checkpatch: extracting checkpatch.pl from $(basename "$deb")" >&2
+		dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+			tar -xJ -C "$dir" --strip-components=1 --wildcards \
+				'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+	fi
+fi
+errs=0 warns=0 files=0 bad=0
+cd "$REPO"
+for f in $(find src include -name '*.[ch]' | sort); do
+	out=$(perl "$cp_pl" --no-tree --terse --show-types -f "$f" 2>&1 || true)
+	e=$(grep -c ': ERROR:' <<<"$out" || true)
+	w=$(grep -c ': WARNING:' <<<"$out" || true)
+	files=$((files + 1)) errs=$((errs + e)) warns=$((warns + w))
+	if [ "$e" != 0 ] || [ "$w" != 0 ]; then
+		printf '  %-45s %3d errors %3d warnings\n' "$f" "$e" "$w"
+		[ "$e" = 0 ] || { bad=1; grep ': ERROR:' <<<"$out" | sed 's/^/      /'; }
+	fi
+done
+echo "checkpatch: $files files, $errs errors, $warns warnings"
+exit $bad
