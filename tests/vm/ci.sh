@@ -55,7 +55,7 @@ else
 	rig "rig self-test with the in-tree drivers (6.1)" -d intree -g "pv pvh" -k 6.1 \
 		-s "boot checkpoint save-restore migrate"
 	rig "our drivers (6.1)" -d built -g "pv pvh" -k 6.1 \
-		-s "boot checkpoint save-restore migrate shim-hooks fault-checkpoint detach" \
+		-s "boot checkpoint save-restore migrate shim-hooks pm-counters fault-checkpoint net-detach" \
 		-e XFT_FAULT_STAGES=freeze_noirq
 	rig "our drivers (5.10, 6.12)" -d built -g pv -k "5.10 6.12" \
 		-s "boot checkpoint save-restore shim-hooks"
