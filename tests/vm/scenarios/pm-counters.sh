@@ -59,7 +59,7 @@ sc_main() {
 	if [ "$XFT_TYPE" = pvh ]; then
 		b=$a
 		snap=$(xft_snap g1)
-		out=$(timeout 300 xl migrate g1 localhost 2>&1) ||
+		out=$(timeout 300 xl migrate -s /xft/fake-ssh g1 localhost 2>&1) ||
 			{ xft_fail pm-counters "migrate: $(echo "$out" | tail -n 3)"; return; }
 		why=$(xft_wait_progress g1 "$snap" 2 180) || { xft_fail pm-counters "after migrate: $why"; return; }
 		a=$(pmc_dev g1)
