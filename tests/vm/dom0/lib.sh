@@ -162,6 +162,7 @@ xft_guest_start() {
 xft_snap() { xft_probe "$1"; }
 
 # Run a shell command in the guest over xenstore; prints its output.
+# xenstore-write decodes backslash escapes: a command must not contain any.
 xft_gexec() {
 	local name=$1 cmd=$2 id seq t0
 	id=$(xft_domid "$name") || return 1
@@ -178,6 +179,43 @@ xft_gexec() {
 	done
 	xenstore-read -R /local/domain/$id/data/cmd-out
 }
+
+# xft_cycle NAME checkpoint|restore: one "xl save -c", or one "xl save" and
+# "xl restore", then one more verified probe round within a bound.  Prints
+# the probe's line, or on failure what went wrong (status 1).
+xft_cycle() {
+	local name=$1 kind=$2 snap out rc why
+	snap=$(xft_snap "$name")
+	case $kind in
+	checkpoint)
+		out=$(xl save -c "$name" "/tmp/$name.ckpt" 2>&1)
+		rc=$?
+		rm -f "/tmp/$name.ckpt"
+		[ $rc = 0 ] || { echo "xl save -c: $(echo "$out" | tail -n 2)"; return 1; }
+		why=$(xft_wait_progress "$name" "$snap" 1 120) ||
+			{ echo "after the checkpoint: $why"; return 1; }
+		;;
+	restore)
+		out=$(xl save "$name" "/tmp/$name.save" 2>&1) ||
+			{ rm -f "/tmp/$name.save"; echo "xl save: $(echo "$out" | tail -n 2)"; return 1; }
+		out=$(xl restore "/tmp/$name.save" 2>&1)
+		rc=$?
+		rm -f "/tmp/$name.save"
+		[ $rc = 0 ] || { echo "xl restore: $(echo "$out" | tail -n 2)"; return 1; }
+		why=$(xft_wait_progress "$name" "$snap" 1 180) ||
+			{ echo "after the restore: $why"; return 1; }
+		;;
+	*)
+		echo "xft_cycle: unknown kind '$kind'"
+		return 1
+		;;
+	esac
+	echo "$why"
+}
+
+# xft_cycles_timeout CHECKPOINTS RESTORES: a scenario time limit (seconds)
+# for that many cycles on a slow, shared machine
+xft_cycles_timeout() { echo $((300 + 45 * $1 + 120 * $2)); }
 
 xft_cleanup() {
 	local d
@@ -202,14 +240,23 @@ xft_run_scenario() {
 		xft_skip "$sc" "no $XFT_DRV drivers for the $XFT_KERNEL guest kernel in this run"
 		return
 	fi
-	local before after rc
+	local before after rc limit
+	# the limit: XFT_SCENARIO_TIMEOUT if set, else what the scenario asks
+	# for through an sc_timeout function (long ones scale with their
+	# cycle counts), else 900 s
+	limit=${XFT_SCENARIO_TIMEOUT:-}
+	if [ -z "$limit" ]; then
+		limit=$(sh -c ". /xft/lib.sh; . /xft/run.conf; . /xft/scenarios/$sc.sh;
+			command -v sc_timeout >/dev/null && sc_timeout" 2>/dev/null)
+		case $limit in '' | *[!0-9]*) limit=900 ;; esac
+	fi
 	before=$(wc -l < $XFT_RESULTS 2>/dev/null || echo 0)
-	timeout -s KILL "${XFT_SCENARIO_TIMEOUT:-900}" sh -c \
+	timeout -s KILL "$limit" sh -c \
 		". /xft/lib.sh; . /xft/run.conf; . /xft/scenarios/$sc.sh; sc_main"
 	rc=$?
 	after=$(wc -l < $XFT_RESULTS 2>/dev/null || echo 0)
 	if [ $rc = 137 ]; then
-		xft_fail "$sc" "scenario timed out after ${XFT_SCENARIO_TIMEOUT:-900}s"
+		xft_fail "$sc" "scenario timed out after ${limit}s"
 	elif [ "$after" = "$before" ]; then
 		xft_fail "$sc" "scenario ended (status $rc) without reporting a result"
 	fi

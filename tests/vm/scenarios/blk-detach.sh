@@ -67,9 +67,13 @@ blk_detach_main() {
 		{ xft_fail blk-detach "xl block-attach xvdb: $out"; return; }
 	guest_wait g1 "[ -b /dev/xvdb ]" 120 || { xft_fail blk-detach "xvdb did not appear"; return; }
 	# a marker block, then a writer streaming behind it (the guest kernel
-	# has no file system modules in its initramfs: raw I/O it is)
-	out=$(xft_gexec g1 "echo xfpm-keep-\$\$ > /tmp/keep; dd if=/tmp/keep of=/dev/xvdb bs=4k count=1 conv=sync,fsync 2>/dev/null; (while :; do dd if=/dev/zero of=/dev/xvdb bs=64k seek=16 count=32 oflag=direct 2>/dev/null || sleep 1; done) >/dev/null 2>&1 & echo \$! > /tmp/writer; sleep 3; cat /tmp/keep")
+	# has no file system modules in its initramfs: raw I/O it is).  The
+	# writer stops once the node is gone: dd would otherwise create a
+	# regular file /dev/xvdb that hides the disk when it comes back.
+	out=$(xft_gexec g1 "echo xfpm-keep-\$\$ > /tmp/keep; dd if=/tmp/keep of=/dev/xvdb bs=4k count=1 conv=sync,fsync 2>/dev/null; (while [ -b /dev/xvdb ]; do dd if=/dev/zero of=/dev/xvdb bs=64k seek=16 count=32 oflag=direct 2>/dev/null || sleep 1; done) >/dev/null 2>&1 & echo \$! > /tmp/writer; sleep 3; cat /tmp/keep")
 	case $out in xfpm-keep-*) keep=$out ;; *) xft_fail blk-detach "writing xvdb: $out"; return ;; esac
+	out=$(dd if="$dev2" bs=4k count=1 iflag=direct 2>/dev/null | head -n 1 | tr -cd 'a-z0-9-')
+	[ "$out" = "$keep" ] || { xft_fail blk-detach "the marker did not reach the disk: dom0 reads '$out'"; return; }
 	snap=$(xft_snap g1)
 	t=$(xft_now)
 	why=$(detach g1 xvdb 51728) || { xft_fail blk-detach "detach xvdb under I/O: $why"; return; }
@@ -77,12 +81,25 @@ blk_detach_main() {
 	# the first disk and the guest are not disturbed
 	why=$(xft_wait_progress g1 "$snap" 3 120) ||
 		{ xft_fail blk-detach "xvda after detaching xvdb: $why"; return; }
-	xft_gexec g1 "kill \$(cat /tmp/writer) 2>/dev/null; sleep 2; killall dd 2>/dev/null; true" >/dev/null
+	# (a dd that raced with the unplug may still have left a plain file)
+	out=$(xft_gexec g1 "kill \$(cat /tmp/writer) 2>/dev/null; sleep 2; killall dd 2>/dev/null; if [ -e /dev/xvdb ] && [ ! -b /dev/xvdb ]; then rm -f /dev/xvdb; echo raced; fi")
+	[ "$out" = raced ] && xft_say "blk-detach: removed a plain file /dev/xvdb a writer left behind"
+	# The guest's xenbus ignores a node that reappears while its old device
+	# is still registered (the writer held it open): wait until it is gone.
+	guest_wait g1 "[ ! -e /sys/bus/xen/devices/vbd-51728 ]" 60 ||
+		{ xft_fail blk-detach "the guest kept device vbd-51728 after the unplug and the writer's end"; return; }
 	out=$(xl block-attach g1 "$BLK_SPEC, vdev=xvdb, target=$dev2" 2>&1) ||
 		{ xft_fail blk-detach "xl block-attach xvdb again: $out"; return; }
-	guest_wait g1 "[ -b /dev/xvdb ]" 120 || { xft_fail blk-detach "xvdb did not come back"; return; }
-	out=$(xft_gexec g1 "dd if=/dev/xvdb bs=4k count=1 iflag=direct 2>/dev/null | head -n 1 | tr -d '\\0'")
-	[ "$out" = "$keep" ] || { xft_fail blk-detach "xvdb after re-attach: marker '$out', want '$keep'"; return; }
+	if ! guest_wait g1 "[ -b /dev/xvdb ]" 120; then
+		out=$(xft_gexec g1 "ls -l /dev/xvdb* 2>&1; ls /sys/block; cat /sys/bus/xen/devices/vbd-51728/state 2>&1" | tr '\n' ' ')
+		xft_fail blk-detach "xvdb did not come back (guest: $out; backend state $(xenstore-read "$(xenstore-read "/local/domain/$(xft_domid g1)/device/vbd/51728/backend" 2>/dev/null)/state" 2>/dev/null))"
+		return
+	fi
+	out=$(xft_gexec g1 "dd if=/dev/xvdb bs=4k count=1 iflag=direct 2>/dev/null | head -n 1 | tr -cd 'a-z0-9-'")
+	if [ "$out" != "$keep" ]; then
+		xft_fail blk-detach "xvdb after re-attach: marker '$out', want '$keep' (dom0 sees '$(dd if="$dev2" bs=4k count=1 iflag=direct 2>/dev/null | head -n 1 | tr -cd 'a-z0-9-')')"
+		return
+	fi
 	if [ "$XFT_DRV" = built ]; then
 		st=$(blk_stats g1 51728)
 		xft_say "blk-detach: xvdb $(blk_features "$st")"

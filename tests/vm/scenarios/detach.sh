@@ -6,6 +6,8 @@
 . /xft/scenarios/blk-detach.sh
 . /xft/scenarios/net-detach.sh
 
+sc_timeout() { echo 1500; }
+
 sc_main() {
 	blk_detach_main
 	xft_cleanup

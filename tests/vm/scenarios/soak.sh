@@ -14,25 +14,25 @@ XFT_NET_SOAK_CHECKPOINTS=${XFT_NET_SOAK_CHECKPOINTS:-$XFT_SOAK_CHECKPOINTS}
 XFT_NET_SOAK_RESTORES=${XFT_NET_SOAK_RESTORES:-$XFT_SOAK_RESTORES}
 
 soak_plain() {
-	local nck=$XFT_SOAK_CHECKPOINTS nrs=$XFT_SOAK_RESTORES why snap out i t0
+	local nck=$XFT_SOAK_CHECKPOINTS nrs=$XFT_SOAK_RESTORES why i t0
 	why=$(xft_guest_start g1 1) || { xft_fail soak "boot: $why"; return; }
 	t0=$(xft_now)
 	for i in $(seq 1 "$nck"); do
-		snap=$(xft_snap g1)
-		out=$(xl save -c g1 /tmp/ckpt.save 2>&1) ||
-			{ xft_fail soak "checkpoint $i: $(echo "$out" | tail -n 2)"; return; }
-		rm -f /tmp/ckpt.save
-		why=$(xft_wait_progress g1 "$snap" 1 120) || { xft_fail soak "after checkpoint $i: $why"; return; }
+		why=$(xft_cycle g1 checkpoint) || { xft_fail soak "checkpoint $i: $why"; return; }
 	done
 	for i in $(seq 1 "$nrs"); do
-		snap=$(xft_snap g1)
-		out=$(xl save g1 /tmp/g1.save 2>&1) || { xft_fail soak "save $i: $(echo "$out" | tail -n 2)"; return; }
-		out=$(xl restore /tmp/g1.save 2>&1) || { xft_fail soak "restore $i: $(echo "$out" | tail -n 2)"; return; }
-		rm -f /tmp/g1.save
-		why=$(xft_wait_progress g1 "$snap" 1 180) || { xft_fail soak "after restore $i: $why"; return; }
+		why=$(xft_cycle g1 restore) || { xft_fail soak "restore $i: $why"; return; }
 	done
 	why=$(xft_wait_progress g1 "$(xft_snap g1)" 3 120) || { xft_fail soak "at the end: $why"; return; }
 	xft_pass soak "$nck checkpoints, $nrs restores in $(xft_since "$t0")s, $why"
+}
+
+sc_timeout() {
+	local n
+	n=$(xft_cycles_timeout "$XFT_SOAK_CHECKPOINTS" "$XFT_SOAK_RESTORES")
+	[ "$XFT_DRV" = built ] &&
+		n=$((n + $(xft_cycles_timeout "$XFT_NET_SOAK_CHECKPOINTS" "$XFT_NET_SOAK_RESTORES")))
+	echo "$n"
 }
 
 sc_main() {
