@@ -60,6 +60,14 @@ u32 xfb_frag_max_segs(const struct xfb_conn *c, const struct xfb_io *io);
 u32 xfb_conn_max_segs(const struct xfb_conn *c);
 
 /*
+ * The frontend keeps a data page for every segment of every ring slot (and
+ * an indirect page per slot).  The most indirect segments (at most
+ * max_indirect) for which that pool of nr_rings rings of slots slots stays
+ * within budget pages; 0 (direct requests only) when even fewer do not fit.
+ */
+u32 xfb_pool_fit_indirect(u32 max_indirect, u32 nr_rings, u32 slots, u64 budget);
+
+/*
  * Plan io into at most max fragments (max <= XFB_MAX_FRAGS).
  * Returns the number of fragments, 0 when the request needs no ring request
  * (a flush to a backend without a write cache: complete it at once), or

@@ -25,6 +25,7 @@
 extern unsigned int blkfront_max_indirect_segments;
 extern unsigned int blkfront_max_queues;
 extern unsigned int blkfront_max_ring_order;
+extern unsigned int blkfront_max_pool_percent;
 extern bool blkfront_feature_persistent;
 extern bool blkfront_trusted;
 extern unsigned int blkfront_drain_timeout_ms;
@@ -119,6 +120,7 @@ struct blkfront_info {
 	struct xfb_talk talk;
 	struct xfb_disk disk;
 	unsigned int segs;		/* data pages per ring request */
+	u32 pool_capped_from;		/* indirect segments offered, 0: not capped */
 	u32 connections;		/* rings set up so far (id generations) */
 	unsigned int written_rings;	/* queues our nodes describe */
 

@@ -31,6 +31,11 @@ module_param_named(max_ring_page_order, blkfront_max_ring_order, uint, 0644);
 MODULE_PARM_DESC(max_ring_page_order,
 		 "Maximum order of pages of a shared ring (default 0: one page; at most 4)");
 
+unsigned int blkfront_max_pool_percent = 10;
+module_param_named(max_pool_percent, blkfront_max_pool_percent, uint, 0644);
+MODULE_PARM_DESC(max_pool_percent,
+		 "Largest share of RAM (percent, 1-100, default 10) the data pages of one disk may take; fewer indirect segments are used to stay within it");
+
 bool blkfront_feature_persistent = true;
 module_param_named(feature_persistent, blkfront_feature_persistent, bool, 0644);
 MODULE_PARM_DESC(feature_persistent, "Offer persistent grants to the backend (default on)");

@@ -78,6 +78,7 @@ BF_ATTR(ring_slots, "%u",
 	info->nr_rings ? (unsigned int)__CONST_RING_SIZE(blkif, XEN_PAGE_SIZE << info->talk.ring_order) : 0);
 BF_ATTR(max_indirect_segments, "%u", eff_indirect(info));
 BF_ATTR(max_segments, "%u", info->segs);
+BF_ATTR(pool_capped_from, "%u", info->pool_capped_from);
 BF_ATTR(feature_persistent, "%d", info->disk.persistent);
 BF_ATTR(feature_flush, "%s", flush_mode(info));
 BF_ATTR(feature_discard, "%d", eff_discard(info, false));
@@ -121,6 +122,7 @@ static struct attribute *blkfront_attrs[] = {
 	&dev_attr_ring_slots.attr,
 	&dev_attr_max_indirect_segments.attr,
 	&dev_attr_max_segments.attr,
+	&dev_attr_pool_capped_from.attr,
 	&dev_attr_feature_persistent.attr,
 	&dev_attr_feature_flush.attr,
 	&dev_attr_feature_discard.attr,

@@ -22,6 +22,7 @@
 
 #include <linux/blk-mq.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <xen/interface/io/protocols.h>
 #include <xen/platform_pci.h>
@@ -389,6 +390,32 @@ static void log_features(struct blkfront_info *info)
 		 c.discard ? "on" : "off", c.secure_discard ? " (secure)" : "");
 }
 
+/*
+ * The data pages are allocated up front for every slot and segment; with a
+ * big ring and many indirect segments that can be more than a small guest
+ * has.  Use fewer segments per request then (the backend takes any number
+ * up to what it offered).
+ */
+static void fit_pool(struct blkfront_info *info, struct xfb_conn *c)
+{
+	unsigned int pct = clamp(READ_ONCE(blkfront_max_pool_percent), 1U, 100U);
+	u64 budget = (u64)totalram_pages() * pct / 100;
+	u32 fit;
+
+	info->pool_capped_from = 0;
+	if (!info->nr_rings)
+		return;
+	fit = xfb_pool_fit_indirect(c->max_indirect_segs, info->nr_rings,
+				    info->rings[0].nr_slots, budget);
+	if (fit == c->max_indirect_segs)
+		return;
+	dev_info(&info->xdev->dev,
+		 "%s: using %u of the %u indirect segments offered: the data pages would take more than %u%% of RAM\n",
+		 info->vd.name, fit, c->max_indirect_segs, pct);
+	info->pool_capped_from = c->max_indirect_segs;
+	c->max_indirect_segs = fit;
+}
+
 /* The backend is Connected: read what it offers and start (or resume) I/O. */
 static void connect(struct blkfront_info *info)
 {
@@ -410,6 +437,7 @@ static void connect(struct blkfront_info *info)
 	if (!first && d.sector_size != info->disk.sector_size)
 		dev_warn(&info->xdev->dev, "%s: sector size changed from %u to %u\n",
 			 info->vd.name, info->disk.sector_size, d.sector_size);
+	fit_pool(info, &d.conn);
 	info->disk = d;
 	info->feature_off = 0;
 	info->segs = xfb_conn_max_segs(&d.conn);

@@ -16,6 +16,23 @@ u32 xfb_conn_max_segs(const struct xfb_conn *c)
 	return n;
 }
 
+u32 xfb_pool_fit_indirect(u32 max_indirect, u32 nr_rings, u32 slots, u64 budget)
+{
+	struct xfb_conn c = { .max_indirect_segs = max_indirect };
+	u64 per_slot, want;
+
+	if (max_indirect <= XFB_SEGS_DIRECT || !nr_rings || !slots)
+		return max_indirect;
+	want = (u64)xfb_conn_max_segs(&c) + 1;
+	per_slot = budget / ((u64)nr_rings * slots);
+	if (per_slot >= want)
+		return max_indirect;
+	/* one page of each slot is its indirect descriptor page */
+	if (per_slot <= XFB_SEGS_DIRECT + 1)
+		return 0;
+	return (u32)(per_slot - 1);
+}
+
 /* Writes that must be durable travel as barrier or flush operations. */
 static u8 durable_write_op(const struct xfb_conn *c)
 {

@@ -404,6 +404,40 @@ TEST(replay_to_smaller_backend)
 	}
 }
 
+/* The data-page pool: rings x slots x (segments + 1 indirect page). */
+TEST(pool_fits_budget)
+{
+	u32 fit, n;
+
+	/* plenty of memory: what was offered */
+	CHECK_EQ(xfb_pool_fit_indirect(256, 2, 128, 1ULL << 20), 256);
+	/* exactly enough: 2 x 128 x 257 pages */
+	CHECK_EQ(xfb_pool_fit_indirect(256, 2, 128, 2 * 128 * 257), 256);
+	/* one page short: fewer segments */
+	CHECK_EQ(xfb_pool_fit_indirect(256, 2, 128, 2 * 128 * 257 - 1), 255);
+	/* the rig's failure: 256 MiB guest, 10% budget */
+	fit = xfb_pool_fit_indirect(256, 2, 128, 65536 / 10);
+	CHECK_EQ(fit, 24);
+	CHECK(2ULL * 128 * (fit + 1) <= 65536 / 10);
+	/* offers above XFB_MAX_SEGS are held to it first */
+	CHECK_EQ(xfb_pool_fit_indirect(1000, 1, 32, 32 * 257), 1000);
+	/* too little for any indirect request: direct ones only */
+	CHECK_EQ(xfb_pool_fit_indirect(256, 4, 128, 4 * 128 * 12), 0);
+	CHECK_EQ(xfb_pool_fit_indirect(256, 4, 128, 4 * 128 * 13), 12);
+	/* nothing indirect offered, or nothing to size: unchanged */
+	CHECK_EQ(xfb_pool_fit_indirect(0, 2, 128, 1), 0);
+	CHECK_EQ(xfb_pool_fit_indirect(11, 2, 128, 1), 11);
+	CHECK_EQ(xfb_pool_fit_indirect(64, 0, 128, 1), 64);
+	CHECK_EQ(xfb_pool_fit_indirect(64, 2, 0, 1), 64);
+	/* whatever it returns fits, for any budget */
+	for (n = 0; n < 70000; n += 97) {
+		fit = xfb_pool_fit_indirect(256, 2, 64, n);
+		CHECK(fit == 0 || fit > XFB_SEGS_DIRECT);
+		if (fit)
+			CHECK(2ULL * 64 * (fit + 1) <= n);
+	}
+}
+
 int main(void)
 {
 	RUN(small_reads_and_writes);
@@ -411,5 +445,6 @@ int main(void)
 	RUN(limits_and_errors);
 	RUN(flush_fua_discard);
 	RUN(replay_to_smaller_backend);
+	RUN(pool_fits_budget);
 	return harness_done();
 }
