@@ -283,7 +283,7 @@ log "images ready in $(echo "$T_BUILT - $T_START" | bc)s; booting Xen under QEMU
 # ---- boot ----
 CONSOLE=$RUN/console.log
 : "${XFPM_RIG_TIMEOUT:=3600}"
-qemu-system-x86_64 -machine pc -accel tcg \
+qemu-system-x86_64 -machine pc -accel "${XFPM_RIG_ACCEL:-tcg}" \
 	-cpu qemu64,+svm,+npt,+ssse3,+sse4.1,+sse4.2,+popcnt -smp 2 -m 3072 \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$DOM0/xen.elf" \

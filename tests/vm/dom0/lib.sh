@@ -67,6 +67,7 @@ xft_guest_cfg() {
 	memory = $XFT_GUEST_MEM
 	vcpus = 2
 	on_crash = "preserve"
+	on_reboot = "preserve"
 	disk = [ 'format=raw, vdev=xvda, access=rw, script=/etc/xen/scripts/xfblock, target=$(xft_disk "$slot")' ]
 	vif = [ 'mac=00:16:3e:00:00:$(printf %02x $((slot + 10))), bridge=xenbr0, script=/etc/xen/scripts/xfvif' ]
 	EOF
@@ -105,6 +106,7 @@ xft_guest_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 xft_wait_progress() {
 	local name=$1 base=$2 rounds=$3 timeout=$4 allow=" $5 " t0 cur st
 	local b_ok b_err b_bad n_ok n_err n_bad k_bad c_ok c_err c_bad d_ok d_err d_bad kb id
+	local down=0
 	t0=$(xft_now)
 	[ -n "$base" ] || base="0 0 0 0 0 0 0 0"
 	set -- $base
@@ -114,6 +116,14 @@ xft_wait_progress() {
 		case "$st" in
 		*c*) echo "guest crashed"; return 1 ;;
 		"") echo "guest $name is gone"; return 1 ;;
+		# shut down for good (a triple fault asks for a reboot, which
+		# the guests' on_reboot="preserve" keeps for inspection), not
+		# just suspended for a moment
+		*s*)
+			down=$((down + 1))
+			[ $down -ge 5 ] && { echo "guest $name shut down (reboot or triple fault)"; return 1; }
+			;;
+		*) down=0 ;;
 		esac
 		cur=$(xft_probe "$name")
 		if [ -n "$cur" ]; then

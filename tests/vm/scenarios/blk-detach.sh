@@ -27,6 +27,11 @@ guest_wait() {
 	done
 }
 
+# blocked_tasks NAME: the guest's tasks in uninterruptible sleep, and where
+blocked_tasks() {
+	xft_gexec "$1" "for p in /proc/[0-9]*; do st=\$(cut -d' ' -f3 \$p/stat 2>/dev/null); [ \"\$st\" = D ] && printf '%s(%s) ' \$(cat \$p/comm) \$(cat \$p/wchan); done; echo; echo vbd states: \$(cat /sys/bus/xen/devices/vbd-*/state 2>/dev/null)" | tr '\n' ' ' | sed 's/^/blocked: /'
+}
+
 detach() {
 	local name=$1 vdev=$2 devid=$3 out t0
 	out=$(timeout 120 xl block-detach "$name" "$vdev" 2>&1) || { echo "xl block-detach $vdev: $out"; return 1; }
@@ -35,7 +40,10 @@ detach() {
 		[ "$(xft_since "$t0" | cut -d. -f1)" -ge 60 ] && { echo "$vdev still listed"; return 1; }
 		sleep 1
 	done
-	guest_wait "$name" "[ ! -e /sys/block/$vdev ]" 60 || { echo "$vdev still in the guest"; return 1; }
+	if ! guest_wait "$name" "[ ! -e /sys/block/$vdev ]" 60; then
+		echo "$vdev still in the guest; $(blocked_tasks "$name")"
+		return 1
+	fi
 }
 
 blk_detach_main() {
