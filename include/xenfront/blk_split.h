@@ -61,9 +61,10 @@ u32 xfb_conn_max_segs(const struct xfb_conn *c);
 
 /*
  * The frontend keeps a data page for every segment of every ring slot (and
- * an indirect page per slot).  The most indirect segments (at most
- * max_indirect) for which that pool of nr_rings rings of slots slots stays
- * within budget pages; 0 (direct requests only) when even fewer do not fit.
+ * an indirect page per slot).  Returns the most indirect segments (at most
+ * max_indirect) for which that pool, nr_rings rings with the given number
+ * of slots each, stays within budget pages; 0 (direct requests only) when
+ * even fewer do not fit.
  */
 u32 xfb_pool_fit_indirect(u32 max_indirect, u32 nr_rings, u32 slots, u64 budget);
 
