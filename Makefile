@@ -48,6 +48,7 @@ DRIVERS  ?= built
 GUEST    ?= pv
 KERNEL   ?= 6.1
 SCENARIO ?= all
+BENCH_ROUNDS ?= 2
 
 Q := $(if $(V),,@)
 
@@ -123,6 +124,10 @@ check-full:
 demo:
 	$(Q)tests/vm/demo.sh
 
+# In-tree vs. our drivers in one rig boot; the table goes to BENCHMARKS.md.
+bench:
+	$(Q)tests/vm/bench.sh -g "$(GUEST)" -k "$(KERNEL)" -n "$(BENCH_ROUNDS)" -o $(TOP)/BENCHMARKS.md
+
 checkpatch:
 	$(Q)tests/checkpatch.sh
 
@@ -136,6 +141,7 @@ help:
 	@echo "  make check-full                     check plus the long VM scenarios on every guest kernel"
 	@echo "  make unit | fuzz | matrix | vm-ci   one part of check"
 	@echo "  make vm-test DRIVERS=intree|built GUEST=pv|pvh KERNEL=6.1|5.10|6.12 SCENARIO=<name|all>"
+	@echo "  make bench [GUEST=pv|pvh KERNEL=6.1 BENCH_ROUNDS=2]  in-tree vs. ours, table in BENCHMARKS.md"
 	@echo "  make checkpatch                     kernel style check of src/ and include/"
 	@echo "  make clean | distclean              drop build trees (distclean: also the download cache)"
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # bench-blk: block benchmarks of this run's drivers (XFT_DRV), printed as
-#   XFT: BENCH blk <metric> <value> <unit>
+#   XFT: BENCH blk <intree|built> <metric> <value> <unit>
 # on a separate disk (xvdb, a loop device over a file in dom0's tmpfs), with
 # fio (Debian's) in the guest:
 #   seq_read, seq_write            1 MiB blocks, queue depth 8, MB/s
@@ -22,7 +22,7 @@ BENCH_RUNTIME=${XFT_BENCH_RUNTIME:-10}
 BENCH_RESUMES=${XFT_BENCH_RESUMES:-3}
 FIO_COMMON="--filename=/dev/xvdb --direct=1 --ioengine=libaio --time_based --minimal"
 
-bench() { xft_say "BENCH blk $1 $2 $3"; }
+bench() { xft_say "BENCH blk $XFT_DRV $1 $2 $3"; }
 
 now_ns() { date +%s%N; }
 

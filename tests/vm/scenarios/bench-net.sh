@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # bench-net: network figures for the drivers of this run (XFT_DRV), as
-#   XFT: BENCH net <metric> <value> <unit>
+#   XFT: BENCH net <intree|built> <metric> <value> <unit>
 # TCP throughput both ways and UDP small-packet rate (iperf3, dom0 server),
 # ping latency, and the outage around a checkpoint and a restore: the
 # longest time dom0 receives nothing from a steady 1 kpkt/s UDP stream the
@@ -10,7 +10,7 @@
 
 BENCH_SECS=${XFT_BENCH_SECS:-10}
 
-nft_bench() { xft_say "BENCH net $1 $2 $3"; echo "$1" >> /tmp/nft-bench-done; }
+nft_bench() { xft_say "BENCH net $XFT_DRV $1 $2 $3"; echo "$1" >> /tmp/nft-bench-done; }
 
 # receiver Mbit/s of an iperf3 TCP run: nft_tcp EXTRA-ARGS
 nft_tcp() {
