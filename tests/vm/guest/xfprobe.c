@@ -4,7 +4,8 @@
  *
  * One static binary used on both sides of the rig:
  *
- *   xfprobe serve [PORT]          dom0: TCP echo server for the guests
+ *   xfprobe serve [PORT]          dom0: TCP echo server for the guests, and
+ *                                 a UDP time server on the same port
  *   xfprobe run [options]         guest: keeps block and network I/O going,
  *                                 verifies every byte, scans the kernel log
  *                                 and publishes its counters in xenstore
@@ -12,6 +13,11 @@
  *   xfprobe xs-write KEY VALUE    write a xenstore key
  *   xfprobe arpwatch IF SECS IP   dom0: print a line for each gratuitous ARP
  *                                 announcing IP seen on IF within SECS
+ *   xfprobe now                   wall clock in ns (for dom0/guest timings)
+ *   xfprobe skew HOST [PORT]      guest: its wall clock minus dom0's, in ns,
+ *                                 and the round trip that bounds the error
+ *                                 ("serve" answers UDP on its port with
+ *                                 dom0's wall clock)
  *
  * The status line lives in the guest's own xenstore home (data/probe), so it
  * reaches dom0 across checkpoints, restores and migrations even when the
@@ -576,6 +582,86 @@ static int cmd_run(int argc, char **argv)
 }
 
 /* ---- dom0 echo server ---- */
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* UDP on the serve port: every datagram is answered with dom0's wall clock. */
+static void time_responder(struct sockaddr_in sa)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		perror("xfprobe serve: time responder");
+		_exit(1);
+	}
+	for (;;) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		char buf[64];
+		int len;
+
+		if (recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl) < 0)
+			continue;
+		len = snprintf(buf, sizeof(buf), "%lld", now_ns());
+		sendto(fd, buf, len, 0, (struct sockaddr *)&from, fl);
+	}
+}
+
+/*
+ * Guest: how far the guest's wall clock is ahead of dom0's, from 20 UDP
+ * exchanges with "xfprobe serve": the exchange with the shortest round trip
+ * wins, and its round trip bounds the error.  Prints "<skew_ns> <rtt_ns>".
+ */
+static int cmd_skew(const char *host, int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	long long best_rtt = -1, best_skew = 0;
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 500000 };
+	int fd, i;
+
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+		fprintf(stderr, "xfprobe skew: bad address %s\n", host);
+		return 2;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		perror("xfprobe skew");
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (i = 0; i < 20; i++) {
+		char buf[64];
+		long long t1, t2, remote;
+		ssize_t n;
+
+		t1 = now_ns();
+		if (send(fd, "t", 1, 0) != 1)
+			continue;
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		t2 = now_ns();
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		remote = atoll(buf);
+		if (best_rtt < 0 || t2 - t1 < best_rtt) {
+			best_rtt = t2 - t1;
+			best_skew = t1 + (t2 - t1) / 2 - remote;
+		}
+	}
+	close(fd);
+	if (best_rtt < 0) {
+		fprintf(stderr, "xfprobe skew: no answer from %s:%d\n", host, port);
+		return 1;
+	}
+	printf("%lld %lld\n", best_skew, best_rtt);
+	return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
@@ -583,6 +669,8 @@ static int cmd_serve(int argc, char **argv)
 
 	sa.sin_port = htons(argc > 1 ? atoi(argv[1]) : 7777);
 	signal(SIGCHLD, SIG_IGN);
+	if (fork() == 0)
+		time_responder(sa);
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 64)) {
@@ -673,6 +761,13 @@ int main(int argc, char **argv)
 		return xs_write(argv[2], argv[3]) ? 1 : 0;
 	if (argc == 5 && !strcmp(argv[1], "arpwatch"))
 		return cmd_arpwatch(argv[2], atoi(argv[3]), argv[4]);
-	fprintf(stderr, "usage: xfprobe run|serve|xs-read KEY|xs-write KEY VALUE\n");
+	if (argc == 2 && !strcmp(argv[1], "now")) {
+		/* wall clock in ns: busybox's date has no %N */
+		printf("%lld\n", now_ns());
+		return 0;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "skew"))
+		return cmd_skew(argv[2], argc > 3 ? atoi(argv[3]) : 7777);
+	fprintf(stderr, "usage: xfprobe run|serve|now|skew HOST [PORT]|xs-read KEY|xs-write KEY VALUE\n");
 	return 2;
 }

@@ -10,8 +10,9 @@
 #       ms from the toolstack resuming the guest ("xl unpause" after a
 #       paused "xl save -c -p" or "xl restore -p") to the first guest I/O
 #       completed after it: fio reads 4 KiB at queue depth 1 throughout and
-#       logs each completion with its wall-clock time; dom0 and the guest
-#       read the same Xen wall clock (checked and printed as clock_skew).
+#       logs each completion with its wall-clock time; the offset between
+#       the guest's and dom0's wall clocks comes from "xfprobe skew" (UDP to
+#       dom0's "xfprobe serve"; printed once, measured again at each resume).
 # The probe is stopped while the throughput jobs run.  Medians of
 # XFT_BENCH_RESUMES (default 3) suspends per resume metric.
 # "make vm-test DRIVERS="intree built" SCENARIO=bench-blk" runs both sets.
@@ -24,7 +25,7 @@ FIO_COMMON="--filename=/dev/xvdb --direct=1 --ioengine=libaio --time_based --min
 
 bench() { xft_say "BENCH blk $XFT_DRV $1 $2 $3"; }
 
-now_ns() { date +%s%N; }
+now_ns() { xfprobe now; }
 
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 
@@ -50,9 +51,11 @@ lat_start() {
 	xft_gexec g1 "rm -f /tmp/lat_*; (fio --name=lat $FIO_COMMON --rw=randread --bs=4k --iodepth=1 --runtime=900 --clocksource=gettimeofday --log_unix_epoch=1 --write_lat_log=/tmp/lat --log_avg_msec=0 >/dev/null 2>&1 &) ; sleep 2; echo started" >/dev/null
 }
 
-# ms from T0 (ns) to the first completion logged at or after it
+# ms from T0 (dom0's wall clock, ns) to the first completion logged at or
+# after it, in the guest's clock: the guest asks dom0's "xfprobe serve" for
+# the offset between the two clocks (xfprobe skew, error below the round trip)
 lat_first_after() {
-	xft_gexec g1 "killall -INT fio; sleep 2; awk -F, -v t0=$(( $1 / 1000000 )) '\$1 + 0 >= t0 { print \$1 - t0; exit }' /tmp/lat_clat.1.log"
+	xft_gexec g1 "killall -INT fio; sleep 3; sk=\$(xfprobe skew 10.0.0.1); [ -n \"\$sk\" ] || echo 'no clock from dom0'; [ -s /tmp/lat_clat.1.log ] || echo 'no latency log'; awk -F, -v t0=$1 -v sk=\"\$sk\" 'BEGIN { split(sk, a, \" \"); t0 = (t0 + a[1]) / 1000000 } \$1 + 0 >= t0 { printf \"%.0f\", \$1 - t0; f = 1; exit } { l = \$1 } END { if (!f) printf \"nothing logged after %.0f (last %.0f)\", t0, l }' /tmp/lat_clat.1.log"
 }
 
 # resume_once checkpoint|restore: prints ms or an error
@@ -80,13 +83,9 @@ resume_once() {
 	case "$out" in [0-9]*) echo "$out" ;; *) echo "no I/O after the resume: $out"; return 1 ;; esac
 }
 
-# How far apart are dom0's and the guest's wall clocks? (bounded by the round trip)
+# The guest's wall clock minus dom0's, and the round trip that bounds it
 clock_skew() {
-	local a b g
-	a=$(now_ns)
-	g=$(xft_gexec g1 "date +%s%N")
-	b=$(now_ns)
-	echo "$(( (g - a) / 1000000 )) $(( (g - b) / 1000000 ))"
+	xft_gexec g1 "xfprobe skew 10.0.0.1" | awk 'NF == 2 { printf "%.1f ms (round trip %.1f ms)", $1 / 1e6, $2 / 1e6 }'
 }
 
 sc_main() {
@@ -118,7 +117,8 @@ sc_main() {
 	echo "$out" | grep -q seq_read || { xft_fail bench-blk "fio: $(echo "$out" | tail -n 3)"; return; }
 
 	skew=$(clock_skew)
-	xft_say "bench-blk: clock_skew guest-dom0 in [$(echo $skew | tr ' ' ',')] ms (round trip included)"
+	[ -n "$skew" ] || { xft_fail bench-blk "no answer from dom0's time server (xfprobe skew)"; return; }
+	xft_say "bench-blk: guest clock - dom0 clock: $skew"
 	for k in checkpoint restore; do
 		vals=""
 		for v in $(seq 1 "$BENCH_RESUMES"); do
