@@ -162,7 +162,7 @@ if [ -n "$RPM" ]; then
 	ok=1
 	for m in $MODULES; do [[ " $with " == *" $m "* ]] || ok=0; done
 	[ -z "${without// /}" ] || ok=0
-	if [ $ok = 1 ]; then PASS "rpm:dracut: 50-xenfront-pm.conf adds $(echo $with) where DKMS built them, nothing elsewhere"
+	if [ $ok = 1 ]; then PASS "rpm:dracut: 50-xenfront-pm.conf adds '$(xargs <<<"$with")' where DKMS built them, nothing elsewhere"
 	else FAIL "rpm:dracut: add_drivers '$with' (built) / '$without' (not built)"; fi
 	rpm -qp --qf '%{POSTIN}' "$RPM" > "$R/post" 2>/dev/null
 	rpm -qp --qf '%{PREUN}' "$RPM" > "$R/preun" 2>/dev/null
