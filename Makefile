@@ -155,6 +155,11 @@ install-src:
 # dkms-install / dkms-remove: KVER (default: the running kernel), or KDIR for
 # a kernel tree elsewhere; DKMS_FLAGS go to every dkms call (e.g. --dkmstree).
 DKMS_KFLAGS = -k $(if $(KDIR_GIVEN),$(KREL) --kernelsourcedir $(KDIR),$(KVER))
+# dkms runs as if from a shell, not as part of this make: dkms 3.0.10 takes
+# the compiler from "make -f - show-CC" and exports it as CC, and inside a
+# make (MAKELEVEL set) that output starts with "make[1]: Entering directory",
+# which then breaks the build.
+DKMS_RUN = env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS $(DKMS)
 
 dkms-install:
 	$(Q)command -v $(DKMS) >/dev/null || { echo "xenfront-pm: dkms is not installed: apt-get install dkms (Debian/Ubuntu), dnf install dkms (Fedora/RHEL with EPEL) or zypper install dkms (SUSE)." >&2; exit 1; }
@@ -162,18 +167,18 @@ dkms-install:
 	$(Q)if [ -z "$(DESTDIR)$(DKMS_FLAGS)" ] && { dpkg-query -S $(DKMS_SRC) || rpm -qf $(DKMS_SRC); } >/dev/null 2>&1; then \
 		echo "xenfront-pm: $(DKMS_SRC) belongs to the installed xenfront-pm-dkms package: remove the package first, or use it." >&2; exit 1; fi
 	$(Q)[ -w $(dir $(DKMS_SRC)) ] || { echo "xenfront-pm: cannot write to $(dir $(DKMS_SRC)): run as root." >&2; exit 1; }
-	$(Q)if [ -n "$$($(DKMS) status $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) 2>/dev/null)" ]; then \
+	$(Q)if [ -n "$$($(DKMS_RUN) status $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) 2>/dev/null)" ]; then \
 		echo "xenfront-pm: replacing the registered $(PACKAGE_NAME)/$(PACKAGE_VERSION)"; \
-		$(DKMS) remove $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) --all >/dev/null; fi
+		$(DKMS_RUN) remove $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) --all >/dev/null; fi
 	$(Q)rm -rf $(DKMS_SRC)
 	$(Q)$(MAKE) --no-print-directory install-src
-	$(Q)$(DKMS) add $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION)
-	$(Q)rc=0; $(DKMS) build $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) $(DKMS_KFLAGS) || rc=$$?; \
+	$(Q)$(DKMS_RUN) add $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION)
+	$(Q)rc=0; $(DKMS_RUN) build $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) $(DKMS_KFLAGS) || rc=$$?; \
 	if [ $$rc = 77 ]; then \
 		echo "xenfront-pm: DKMS skipped kernel $(or $(KREL),$(KVER)): older than 5.10 or without Xen guest support (dkms.conf BUILD_EXCLUSIVE_*); nothing installed." >&2; exit 1; \
 	elif [ $$rc != 0 ]; then \
 		echo "xenfront-pm: the DKMS build failed (see the make.log named above); nothing installed." >&2; exit 1; fi
-	$(Q)$(DKMS) install $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) $(DKMS_KFLAGS)
+	$(Q)$(DKMS_RUN) install $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) $(DKMS_KFLAGS)
 	$(Q)install -D -m 644 $(TOP)/dist/modprobe.d/xenfront-pm.conf $(DESTDIR)$(MODPROBE_D)/xenfront-pm.conf
 	@echo "xenfront-pm: installed for $(or $(KREL),$(KVER)); 'modinfo -n xen-blkfront' should name the DKMS copy."
 	@echo "xenfront-pm: to boot with them, rebuild the initramfs: update-initramfs -u -k $(or $(KREL),$(KVER)) (Debian/Ubuntu) or dracut -f --kver $(or $(KREL),$(KVER))."
@@ -182,8 +187,8 @@ dkms-remove:
 	$(Q)command -v $(DKMS) >/dev/null || { echo "xenfront-pm: dkms is not installed, so there is nothing registered to remove; delete $(DKMS_SRC) by hand if it exists." >&2; exit 1; }
 	$(Q)if [ -z "$(DESTDIR)$(DKMS_FLAGS)" ] && { dpkg-query -S $(DKMS_SRC) || rpm -qf $(DKMS_SRC); } >/dev/null 2>&1; then \
 		echo "xenfront-pm: $(DKMS_SRC) belongs to the installed xenfront-pm-dkms package: remove the package instead." >&2; exit 1; fi
-	$(Q)if [ -n "$$($(DKMS) status $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) 2>/dev/null)" ]; then \
-		$(DKMS) remove $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) --all; \
+	$(Q)if [ -n "$$($(DKMS_RUN) status $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) 2>/dev/null)" ]; then \
+		$(DKMS_RUN) remove $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) --all; \
 	else echo "xenfront-pm: $(PACKAGE_NAME)/$(PACKAGE_VERSION) is not registered with DKMS."; fi
 	$(Q)rm -rf $(DKMS_SRC)
 	$(Q)rm -f $(DESTDIR)$(MODPROBE_D)/xenfront-pm.conf
