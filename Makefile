@@ -42,6 +42,18 @@ MIN_VERSION_CODE := 330240
 MODULES := xenfront-bus xenfront-shim xen-blkfront xen-netfront
 # Sources copied into the per-kernel build tree.
 BUILD_INPUTS := Kbuild dkms.conf src include tests/fault
+# What DKMS gets in /usr/src/xenfront-pm-<version>/ (packages and dkms-install).
+DKMS_SOURCES := Makefile $(BUILD_INPUTS)
+# What the package builds (make deb / make rpm) start from.
+PKG_TREE     := $(DKMS_SOURCES) dist README.md
+
+# ---- installing (see "make help"); DESTDIR is for the package builds ----
+DKMS       ?= dkms
+DKMS_FLAGS ?=
+SRCROOT    ?= /usr/src
+MODPROBE_D ?= /etc/modprobe.d
+DKMS_SRC   := $(DESTDIR)$(SRCROOT)/$(PACKAGE_NAME)-$(PACKAGE_VERSION)
+PKG_OUT    := $(TOP)/out/pkg
 
 # Settings for the rig and the matrix (see "make help").
 DRIVERS  ?= built
@@ -54,7 +66,7 @@ Q := $(if $(V),,@)
 
 .PHONY: all modules kernel-check prepare compat test-modules clean distclean help \
 	check check-full unit fuzz matrix vm-test vm-ci demo bench checkpatch \
-	dkms-install dkms-remove deb rpm
+	dkms-install dkms-remove install-src deb rpm pkg-test
 
 all: modules
 
@@ -91,9 +103,10 @@ modules: compat
 test-modules: compat
 	$(Q)$(MAKE) -C $(KDIR) M=$(BUILD)/tests/fault $(KBUILD_CC) XFPM_TOP=$(BUILD) XFPM_WERROR=$(WERROR) modules $(if $(V),,-s)
 
+# (DKMS runs "make clean" in its copy, which has no tests/unit)
 clean:
 	$(Q)rm -rf $(TOP)/build
-	$(Q)$(MAKE) -C tests/unit clean $(if $(V),,-s)
+	$(Q)[ ! -d $(TOP)/tests/unit ] || $(MAKE) -C $(TOP)/tests/unit clean $(if $(V),,-s)
 
 distclean: clean
 	$(Q)rm -rf $(TOP)/.cache $(TOP)/out
@@ -131,6 +144,94 @@ bench:
 checkpatch:
 	$(Q)tests/checkpatch.sh
 
+pkg-test:
+	$(Q)tests/pkg/run.sh
+
+# ---- installing from a checkout with DKMS, and the packages ----
+
+# The DKMS source tree: $(DESTDIR)$(SRCROOT)/xenfront-pm-<version>/.
+install-src:
+	$(Q)[ -n "$(PACKAGE_VERSION)" ] || { echo "xenfront-pm: no PACKAGE_VERSION in dkms.conf." >&2; exit 1; }
+	$(Q)mkdir -p $(DKMS_SRC)
+	$(Q)cd $(TOP) && tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+		--exclude='.*.cmd' --exclude='*.symvers' --exclude='*.order' $(DKMS_SOURCES) | \
+		tar -xf - --no-same-owner -C $(DKMS_SRC)
+
+# dkms-install / dkms-remove: KVER (default: the running kernel), or KDIR for
+# a kernel tree elsewhere; DKMS_FLAGS go to every dkms call (e.g. --dkmstree).
+DKMS_KFLAGS = -k $(if $(KDIR_GIVEN),$(KREL) --kernelsourcedir $(KDIR),$(KVER))
+# dkms runs as if from a shell, not as part of this make: dkms 3.0.10 takes
+# the compiler from "make -f - show-CC" and exports it as CC, and inside a
+# make (MAKELEVEL set) that output starts with "make[1]: Entering directory",
+# which then breaks the build.
+DKMS_RUN = env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS $(DKMS)
+
+dkms-install:
+	$(Q)command -v $(DKMS) >/dev/null || { echo "xenfront-pm: dkms is not installed: apt-get install dkms (Debian/Ubuntu), dnf install dkms (Fedora/RHEL with EPEL) or zypper install dkms (SUSE)." >&2; exit 1; }
+	$(Q)if [ -n "$(KDIR_GIVEN)" ] && [ -z "$(KREL)" ]; then echo "xenfront-pm: '$(KDIR)' is not a kernel build tree." >&2; exit 1; fi
+	$(Q)if [ -z "$(DESTDIR)$(DKMS_FLAGS)" ] && { dpkg-query -S $(DKMS_SRC) || rpm -qf $(DKMS_SRC); } >/dev/null 2>&1; then \
+		echo "xenfront-pm: $(DKMS_SRC) belongs to the installed xenfront-pm-dkms package: remove the package first, or use it." >&2; exit 1; fi
+	$(Q)[ -w $(dir $(DKMS_SRC)) ] || { echo "xenfront-pm: cannot write to $(dir $(DKMS_SRC)): run as root." >&2; exit 1; }
+	$(Q)if [ -n "$$($(DKMS_RUN) status $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) 2>/dev/null)" ]; then \
+		echo "xenfront-pm: replacing the registered $(PACKAGE_NAME)/$(PACKAGE_VERSION)"; \
+		$(DKMS_RUN) remove $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) --all >/dev/null; fi
+	$(Q)rm -rf $(DKMS_SRC)
+	$(Q)$(MAKE) --no-print-directory install-src
+	$(Q)$(DKMS_RUN) add $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION)
+	$(Q)rc=0; $(DKMS_RUN) build $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) $(DKMS_KFLAGS) || rc=$$?; \
+	if [ $$rc = 77 ]; then \
+		echo "xenfront-pm: DKMS skipped kernel $(or $(KREL),$(KVER)): older than 5.10 or without Xen guest support (dkms.conf BUILD_EXCLUSIVE_*); nothing installed." >&2; exit 1; \
+	elif [ $$rc != 0 ]; then \
+		echo "xenfront-pm: the DKMS build failed (see the make.log named above); nothing installed." >&2; exit 1; fi
+	$(Q)$(DKMS_RUN) install $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) $(DKMS_KFLAGS)
+	$(Q)install -D -m 644 $(TOP)/dist/modprobe.d/xenfront-pm.conf $(DESTDIR)$(MODPROBE_D)/xenfront-pm.conf
+	@echo "xenfront-pm: installed for $(or $(KREL),$(KVER)); 'modinfo -n xen-blkfront' should name the DKMS copy."
+	@echo "xenfront-pm: to boot with them, rebuild the initramfs: update-initramfs -u -k $(or $(KREL),$(KVER)) (Debian/Ubuntu) or dracut -f --kver $(or $(KREL),$(KVER))."
+
+dkms-remove:
+	$(Q)command -v $(DKMS) >/dev/null || { echo "xenfront-pm: dkms is not installed, so there is nothing registered to remove; delete $(DKMS_SRC) by hand if it exists." >&2; exit 1; }
+	$(Q)if [ -z "$(DESTDIR)$(DKMS_FLAGS)" ] && { dpkg-query -S $(DKMS_SRC) || rpm -qf $(DKMS_SRC); } >/dev/null 2>&1; then \
+		echo "xenfront-pm: $(DKMS_SRC) belongs to the installed xenfront-pm-dkms package: remove the package instead." >&2; exit 1; fi
+	$(Q)if [ -n "$$($(DKMS_RUN) status $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) 2>/dev/null)" ]; then \
+		$(DKMS_RUN) remove $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) --all; \
+	else echo "xenfront-pm: $(PACKAGE_NAME)/$(PACKAGE_VERSION) is not registered with DKMS."; fi
+	$(Q)rm -rf $(DKMS_SRC)
+	$(Q)rm -f $(DESTDIR)$(MODPROBE_D)/xenfront-pm.conf
+	@echo "xenfront-pm: removed; rebuild the initramfs (update-initramfs -u -k all, or dracut -f --regenerate-all) to boot with the in-tree drivers again."
+
+# make deb: xenfront-pm-dkms_<version>_all.deb in out/pkg/, built in a copy
+# of the tree (dpkg-buildpackage writes next to the source directory).
+deb:
+	$(Q)for t in dpkg-buildpackage dh dh_dkms; do command -v $$t >/dev/null || \
+		{ echo "xenfront-pm: $$t is missing: apt-get install dpkg-dev debhelper dh-dkms" >&2; exit 1; }; done
+	$(Q)v=$$(dpkg-parsechangelog -l $(TOP)/debian/changelog -S Version); [ "$$v" = "$(PACKAGE_VERSION)" ] || \
+		{ echo "xenfront-pm: debian/changelog says $$v, dkms.conf $(PACKAGE_VERSION): make them agree." >&2; exit 1; }
+	$(Q)rm -rf $(PKG_OUT)/deb-build && mkdir -p $(PKG_OUT)/deb-build/$(PACKAGE_NAME)-$(PACKAGE_VERSION)
+	$(Q)cd $(TOP) && tar -cf - --exclude=debian/xenfront-pm-dkms --exclude=debian/.debhelper \
+		--exclude=debian/files --exclude='debian/*.substvars' --exclude='debian/*debhelper*' \
+		$(PKG_TREE) debian | tar -xf - -C $(PKG_OUT)/deb-build/$(PACKAGE_NAME)-$(PACKAGE_VERSION)
+	$(Q)cd $(PKG_OUT)/deb-build/$(PACKAGE_NAME)-$(PACKAGE_VERSION) && \
+		dpkg-buildpackage -us -uc -b > ../build.log 2>&1 || \
+		{ tail -n 30 ../build.log >&2; echo "xenfront-pm: dpkg-buildpackage failed; log in $(PKG_OUT)/deb-build/build.log" >&2; exit 1; }
+	$(Q)mv $(PKG_OUT)/deb-build/*.deb $(PKG_OUT)/deb-build/*.buildinfo $(PKG_OUT)/deb-build/*.changes $(PKG_OUT)/
+	@ls $(PKG_OUT)/*.deb | sed 's/^/  built /'
+
+# make rpm: xenfront-pm-dkms-<version>-1.noarch.rpm in out/pkg/, with
+# rpmbuild (on Debian: apt-get install rpm) and a private _topdir.
+rpm:
+	$(Q)command -v rpmbuild >/dev/null || \
+		{ echo "xenfront-pm: rpmbuild is missing: apt-get install rpm (Debian/Ubuntu) or dnf install rpm-build." >&2; exit 1; }
+	$(Q)v=$$(sed -n 's/^Version: *//p' $(TOP)/rpm/xenfront-pm.spec); [ "$$v" = "$(PACKAGE_VERSION)" ] || \
+		{ echo "xenfront-pm: rpm/xenfront-pm.spec says $$v, dkms.conf $(PACKAGE_VERSION): make them agree." >&2; exit 1; }
+	$(Q)rm -rf $(PKG_OUT)/rpmbuild && mkdir -p $(PKG_OUT)/rpmbuild/SOURCES
+	$(Q)cd $(TOP) && tar -czf $(PKG_OUT)/rpmbuild/SOURCES/$(PACKAGE_NAME)-$(PACKAGE_VERSION).tar.gz \
+		--transform 's,^,$(PACKAGE_NAME)-$(PACKAGE_VERSION)/,' $(PKG_TREE)
+	$(Q)rpmbuild -bb --define "_topdir $(PKG_OUT)/rpmbuild" $(TOP)/rpm/xenfront-pm.spec \
+		> $(PKG_OUT)/rpmbuild/build.log 2>&1 || \
+		{ tail -n 30 $(PKG_OUT)/rpmbuild/build.log >&2; echo "xenfront-pm: rpmbuild failed; log in $(PKG_OUT)/rpmbuild/build.log" >&2; exit 1; }
+	$(Q)mv $(PKG_OUT)/rpmbuild/RPMS/noarch/*.rpm $(PKG_OUT)/
+	@ls $(PKG_OUT)/*.rpm | sed 's/^/  built /'
+
 help:
 	@echo "xenfront-pm $(PACKAGE_VERSION)"
 	@echo ""
@@ -143,6 +244,10 @@ help:
 	@echo "  make vm-test DRIVERS=intree|built GUEST=pv|pvh KERNEL=6.1|5.10|6.12 SCENARIO=<name|all>"
 	@echo "  make bench [GUEST=pv|pvh KERNEL=6.1 BENCH_ROUNDS=2]  in-tree vs. ours, table in BENCHMARKS.md"
 	@echo "  make checkpatch                     kernel style check of src/ and include/"
+	@echo "  make dkms-install [KVER=<release>]  install from this checkout with DKMS (/usr/src/$(PACKAGE_NAME)-$(PACKAGE_VERSION))"
+	@echo "  make dkms-remove                    undo dkms-install"
+	@echo "  make deb | rpm                      build the xenfront-pm-dkms package into out/pkg/"
+	@echo "  make pkg-test                       build both packages, check them, DKMS-build the packaged source for 6.1"
 	@echo "  make clean | distclean              drop build trees (distclean: also the download cache)"
 
 .DEFAULT:

@@ -5,6 +5,8 @@
 #   unit     user-space unit tests of the state machine and protocol logic
 #   fuzz     every libFuzzer target for FUZZ_SECONDS (default 15) each
 #   matrix   compile all modules against Debian 5.10, 6.1 and 6.12 headers, -Werror
+#   pkg      build the .deb and the .rpm, check their contents, lintian, rpmlint,
+#            and a DKMS build of the packaged source for 6.1 in private trees
 #   vm       the rig scenarios of tests/vm/ci.sh (XFPM_CHECK_FULL=1: the long set)
 #
 # Every part runs even when an earlier one failed; the summary gives the
@@ -13,7 +15,7 @@
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PARTS=${XFPM_CHECK_PARTS:-unit fuzz matrix vm}
+PARTS=${XFPM_CHECK_PARTS:-unit fuzz matrix pkg vm}
 export FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 declare -A RESULT SECS
 now() { date +%s.%N; }
@@ -23,8 +25,9 @@ run_part() {
 	unit)   make -C "$REPO" --no-print-directory unit ;;
 	fuzz)   make -C "$REPO" --no-print-directory fuzz ;;
 	matrix) "$REPO/tests/matrix/run.sh" ;;
+	pkg)    "$REPO/tests/pkg/run.sh" ;;
 	vm)     "$REPO/tests/vm/ci.sh" ;;
-	*)      echo "check: unknown part '$1' (have: unit fuzz matrix vm)"; return 2 ;;
+	*)      echo "check: unknown part '$1' (have: unit fuzz matrix pkg vm)"; return 2 ;;
 	esac
 }
 
