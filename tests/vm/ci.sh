@@ -3,8 +3,9 @@
 #
 # tests/vm/ci.sh - the VM scenarios "make check" runs, as a few rig boots:
 #
-#   rig self-test   in-tree drivers, 6.1 PV and PVH: boot, checkpoint,
-#                   save-restore, migrate (PVH; PV reports a skip)
+#   rig self-test   in-tree drivers, 6.1 PVH: boot, checkpoint, save-restore,
+#                   migrate (PV in-tree: make vm-test DRIVERS=intree, or
+#                   check-full; PV cannot migrate here)
 #   our drivers     6.1 PV: boot, checkpoint (three in a row), the shim's
 #                   hooks, the sysfs counters against a checkpoint and a
 #                   save/restore (pm-counters),
@@ -66,7 +67,7 @@ if [ -n "${XFPM_CHECK_FULL:-}" ]; then
 	rig "our drivers, failure injection" -d built -g "pv pvh" -k "6.1 5.10 6.12" \
 		-s "shim-hooks fault-checkpoint fault-save fault-baseline"
 else
-	rig "rig self-test with the in-tree drivers (6.1)" -d intree -g "pv pvh" -k 6.1 \
+	rig "rig self-test with the in-tree drivers (6.1 PVH)" -d intree -g pvh -k 6.1 \
 		-s "boot checkpoint save-restore migrate"
 	rig "our drivers (6.1 PV)" -d built -g pv -k 6.1 \
 		-s "boot checkpoint shim-hooks pm-counters fault-checkpoint blk-features detach" \
