@@ -45,7 +45,7 @@ BUILD_INPUTS := Kbuild dkms.conf src include tests/fault
 # What DKMS gets in /usr/src/xenfront-pm-<version>/ (packages and dkms-install).
 DKMS_SOURCES := Makefile $(BUILD_INPUTS)
 # What the package builds (make deb / make rpm) start from.
-PKG_TREE     := $(DKMS_SOURCES) dist README.md
+PKG_TREE     := $(DKMS_SOURCES) README.md
 
 # ---- installing (see "make help"); DESTDIR is for the package builds ----
 DKMS       ?= dkms
@@ -184,7 +184,7 @@ dkms-install:
 	elif [ $$rc != 0 ]; then \
 		echo "xenfront-pm: the DKMS build failed (see the make.log named above); nothing installed." >&2; exit 1; fi
 	$(Q)$(DKMS_RUN) install $(DKMS_FLAGS) -m $(PACKAGE_NAME) -v $(PACKAGE_VERSION) $(DKMS_KFLAGS)
-	$(Q)install -D -m 644 $(TOP)/dist/modprobe.d/xenfront-pm.conf $(DESTDIR)$(MODPROBE_D)/xenfront-pm.conf
+	$(Q)install -D -m 644 $(TOP)/src/dist/modprobe.d/xenfront-pm.conf $(DESTDIR)$(MODPROBE_D)/xenfront-pm.conf
 	@echo "xenfront-pm: installed for $(or $(KREL),$(KVER)); 'modinfo -n xen-blkfront' should name the DKMS copy."
 	@echo "xenfront-pm: to boot with them, rebuild the initramfs: update-initramfs -u -k $(or $(KREL),$(KVER)) (Debian/Ubuntu) or dracut -f --kver $(or $(KREL),$(KVER))."
 

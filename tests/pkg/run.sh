@@ -105,8 +105,8 @@ if [ -n "$DEB" ]; then
 	check deb:files "the DKMS source set in /usr/src/xenfront-pm-$VER, nothing built" src_list_ok "$D/files"
 	check deb:dkms.conf "dkms.conf as in the tree, 4 modules to /updates/dkms, AUTOINSTALL, BUILD_EXCLUSIVE_*" \
 		dkms_conf_ok "$D/root/usr/src/xenfront-pm-$VER/dkms.conf"
-	check deb:softdep "/lib/modprobe.d/xenfront-pm.conf is dist/'s softdep file" \
-		cmp -s "$D/root/lib/modprobe.d/xenfront-pm.conf" "$REPO/dist/modprobe.d/xenfront-pm.conf"
+	check deb:softdep "/lib/modprobe.d/xenfront-pm.conf is src/dist/'s softdep file" \
+		cmp -s "$D/root/lib/modprobe.d/xenfront-pm.conf" "$REPO/src/dist/modprobe.d/xenfront-pm.conf"
 	hook=$D/root/usr/share/initramfs-tools/hooks/xenfront-pm-dkms
 	check deb:initramfs-hook "hooks/xenfront-pm-dkms executable, sh -n clean, adds all four modules" \
 		eval "[ -x '$hook' ] && sh -n '$hook' && grep -q '^manual_add_modules $MODULES\$' '$hook'"
@@ -155,8 +155,8 @@ if [ -n "$RPM" ]; then
 	check rpm:arch "noarch" eval "[ \"\$(rpm -qp --qf '%{ARCH}' '$RPM' 2>/dev/null)\" = noarch ]"
 	check rpm:files "the DKMS source set in /usr/src/xenfront-pm-$VER, nothing built" src_list_ok "$R/files"
 	check rpm:dkms.conf "dkms.conf as in the tree" dkms_conf_ok "$R/root/usr/src/xenfront-pm-$VER/dkms.conf"
-	check rpm:softdep "/usr/lib/modprobe.d/xenfront-pm.conf is dist/'s softdep file" \
-		cmp -s "$R/root/usr/lib/modprobe.d/xenfront-pm.conf" "$REPO/dist/modprobe.d/xenfront-pm.conf"
+	check rpm:softdep "/usr/lib/modprobe.d/xenfront-pm.conf is src/dist/'s softdep file" \
+		cmp -s "$R/root/usr/lib/modprobe.d/xenfront-pm.conf" "$REPO/src/dist/modprobe.d/xenfront-pm.conf"
 	dconf=$R/root/usr/lib/dracut/dracut.conf.d/50-xenfront-pm.conf
 	# dracut sources the file with bash; the modinfo function stands for
 	# "DKMS built xenfront-pm for this kernel" (true, then false).
@@ -253,7 +253,7 @@ if [ -n "$KDIR" ]; then
 			eval "grep -q '^updates/dkms/xen-blkfront.ko: updates/dkms/xenfront-bus.ko\$' '$L/modules.dep' &&
 			      ! grep -q '^kernel/drivers/block/xen-blkfront.ko' '$L/modules.dep'"
 		for m in xen-blkfront xen-netfront; do
-			order=$(modprobe -d "$FR" -S "$ABI" -C "$REPO/dist/modprobe.d" --show-depends "$m" 2>&1 |
+			order=$(modprobe -d "$FR" -S "$ABI" -C "$REPO/src/dist/modprobe.d" --show-depends "$m" 2>&1 |
 				sed -n 's|^insmod .*/updates/dkms/\(.*\)\.ko.*|\1|p' | awk '!seen[$0]++' | paste -sd ' ')
 			check "dkms:load-order:$m" "modprobe $m loads: $order" \
 				eval "[ '$order' = 'xenfront-bus xenfront-shim $m' ]"
