@@ -6,22 +6,23 @@
 #   rig self-test   in-tree drivers, 6.1 PVH: boot, checkpoint, save-restore,
 #                   migrate (PV in-tree: make vm-test DRIVERS=intree, or
 #                   check-full; PV cannot migrate here)
-#   our drivers     6.1 PV: boot, checkpoint (three in a row), the shim's
+#   our drivers     6.1 PV: checkpoint (three in a row), the shim's
 #                   hooks, the sysfs counters against a checkpoint and a
 #                   save/restore (pm-counters),
 #                   a failing freeze_noirq during "xl save -c" (the crash of
 #                   the 6.1 kernel without the shim), block features
 #                   renegotiated over three restores, block and network
 #                   detach and re-attach under I/O (two network cycles)
-#                   6.1 PVH: boot, pm-counters (checkpoint, save/restore and
+#                   6.1 PVH: pm-counters (checkpoint, save/restore and
 #                   live migration with the counters checked), the failing
 #                   freeze_noirq during a checkpoint
-#   other kernels   5.10 and 6.12 PV guests with our drivers: boot, the
-#                   shim's hooks, pm-counters (a checkpoint and a save/restore
+#   other kernels   5.10 and 6.12 PV guests with our drivers: the shim's
+#                   hooks, pm-counters (a checkpoint and a save/restore
 #                   with the counters checked)
 #
-# The plain checkpoint and save-restore scenarios of our drivers are left to
-# check-full where pm-counters runs the same operation with more checks:
+# The plain boot, checkpoint and save-restore scenarios of our drivers are
+# left to check-full where another scenario does the same (every scenario
+# boots its guest and checks the probe) with more checks:
 # make check has to stay under 40 minutes on 2 cores.
 #
 # PVH guests triple fault now and then under the emulation, whatever their
@@ -70,12 +71,12 @@ else
 	rig "rig self-test with the in-tree drivers (6.1 PVH)" -d intree -g pvh -k 6.1 \
 		-s "boot checkpoint save-restore migrate"
 	rig "our drivers (6.1 PV)" -d built -g pv -k 6.1 \
-		-s "boot checkpoint shim-hooks pm-counters fault-checkpoint blk-features detach" \
+		-s "checkpoint shim-hooks pm-counters fault-checkpoint blk-features detach" \
 		-e XFT_FAULT_STAGES=freeze_noirq -e XFT_NET_DETACH_CYCLES=2
 	rig "our drivers (6.1 PVH)" -d built -g pvh -k 6.1 \
-		-s "boot pm-counters fault-checkpoint" -e XFT_FAULT_STAGES=freeze_noirq
+		-s "pm-counters fault-checkpoint" -e XFT_FAULT_STAGES=freeze_noirq
 	rig "our drivers (5.10, 6.12)" -d built -g pv -k "5.10 6.12" \
-		-s "boot shim-hooks pm-counters"
+		-s "shim-hooks pm-counters"
 fi
 
 echo "vm total: $pass passed, $((fail + bad)) failed, $skip skipped"
