@@ -59,6 +59,22 @@ SRC_MUST="dkms.conf Makefile Kbuild src/bus/core.c src/shim/shim.c src/blkfront/
 SRC_MUST_NOT='\.(o|ko|cmd)$|/tests/(unit|vm|pkg)/|/build/|/out/'
 
 have() { command -v "$1" >/dev/null 2>&1; }
+
+# build_pkg deb|rpm GLOB: "make deb|rpm"; sets BUILT to the package file it
+# made (GLOB under out/pkg/), or to nothing after a FAIL line
+build_pkg() {
+	local kind=$1 glob=$2
+	BUILT=""
+	if make -C "$REPO" --no-print-directory "$kind" >"$LOG" 2>&1; then
+		# shellcheck disable=SC2086
+		BUILT=$(ls "$OUT"/$glob 2>/dev/null | head -n 1 || true)
+		if [ -n "$BUILT" ]; then PASS "$kind:build: make $kind -> out/pkg/${BUILT##*/}"
+		else FAIL "$kind:build: make $kind made no $glob"; fi
+	else
+		FAIL "$kind:build: make $kind failed:"; sed 's/^/    | /' "$LOG" | tail -n 20
+	fi
+}
+
 # The preun scriptlet: its one "dkms remove" sits inside if [ "$1" -eq 0 ].
 preun_ok() {
 	sh -n "$1" || return 1
@@ -89,12 +105,9 @@ echo "---- Debian package"
 DEB=""
 if ! have dpkg-buildpackage || ! have dh_dkms; then
 	FAIL "deb:build: dpkg-buildpackage or dh_dkms missing (apt-get install dpkg-dev debhelper dh-dkms)"
-elif make -C "$REPO" --no-print-directory deb >"$LOG" 2>&1; then
-	DEB=$(ls "$OUT"/xenfront-pm-dkms_"$VER"_all.deb 2>/dev/null || true)
-	if [ -n "$DEB" ]; then PASS "deb:build: make deb -> out/pkg/${DEB##*/}"
-	else FAIL "deb:build: make deb made no xenfront-pm-dkms_${VER}_all.deb"; fi
 else
-	FAIL "deb:build: make deb failed:"; sed 's/^/    | /' "$LOG" | tail -n 20
+	build_pkg deb "xenfront-pm-dkms_${VER}_all.deb"
+	DEB=$BUILT
 fi
 
 if [ -n "$DEB" ]; then
@@ -139,12 +152,9 @@ echo "---- RPM package"
 RPM=""
 if ! have rpmbuild; then
 	FAIL "rpm:build: rpmbuild missing (apt-get install rpm)"
-elif make -C "$REPO" --no-print-directory rpm >"$LOG" 2>&1; then
-	RPM=$(ls "$OUT"/xenfront-pm-dkms-"$VER"-*.noarch.rpm 2>/dev/null | head -n 1 || true)
-	if [ -n "$RPM" ]; then PASS "rpm:build: make rpm -> out/pkg/${RPM##*/}"
-	else FAIL "rpm:build: make rpm made no xenfront-pm-dkms-$VER-*.noarch.rpm"; fi
 else
-	FAIL "rpm:build: make rpm failed:"; sed 's/^/    | /' "$LOG" | tail -n 20
+	build_pkg rpm "xenfront-pm-dkms-$VER-*.noarch.rpm"
+	RPM=$BUILT
 fi
 
 if [ -n "$RPM" ]; then
