@@ -590,7 +590,10 @@ static long long now_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* UDP on the serve port: every datagram is answered with dom0's wall clock. */
+/*
+ * UDP on the serve port: every datagram is answered with its own first word
+ * (the asker's exchange number) and dom0's wall clock.
+ */
 static void time_responder(struct sockaddr_in sa)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -602,13 +605,15 @@ static void time_responder(struct sockaddr_in sa)
 	for (;;) {
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
-		char buf[64];
+		char buf[64], out[96];
+		ssize_t n = recvfrom(fd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from, &fl);
 		int len;
 
-		if (recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl) < 0)
+		if (n <= 0)
 			continue;
-		len = snprintf(buf, sizeof(buf), "%lld", now_ns());
-		sendto(fd, buf, len, 0, (struct sockaddr *)&from, fl);
+		buf[n] = 0;
+		len = snprintf(out, sizeof(out), "%.20s %lld", buf, now_ns());
+		sendto(fd, out, len, 0, (struct sockaddr *)&from, fl);
 	}
 }
 
@@ -635,19 +640,27 @@ static int cmd_skew(const char *host, int port)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	for (i = 0; i < 20; i++) {
-		char buf[64];
+		char buf[96], tag[16];
 		long long t1, t2, remote;
+		int len, seq;
 		ssize_t n;
 
+		len = snprintf(tag, sizeof(tag), "%d", i);
 		t1 = now_ns();
-		if (send(fd, "t", 1, 0) != 1)
+		if (send(fd, tag, len, 0) != len)
 			continue;
-		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		/* a late answer to an earlier exchange is skipped, not timed */
+		do {
+			n = recv(fd, buf, sizeof(buf) - 1, 0);
+			if (n > 0) {
+				buf[n] = 0;
+				if (sscanf(buf, "%d %lld", &seq, &remote) != 2)
+					seq = -1;
+			}
+		} while (n > 0 && seq != i);
 		t2 = now_ns();
 		if (n <= 0)
 			continue;
-		buf[n] = 0;
-		remote = atoll(buf);
 		if (best_rtt < 0 || t2 - t1 < best_rtt) {
 			best_rtt = t2 - t1;
 			best_skew = t1 + (t2 - t1) / 2 - remote;
