@@ -113,6 +113,23 @@ xft_disk() {
 
 xft_domid() { xl domid "$1" 2>/dev/null; }
 
+# xft_migrate NAME: live-migrate NAME to localhost (the receiving xl runs
+# through fake-ssh).  On failure the whole xl output, Xen's free memory and
+# the end of Xen's console go to the log, and the last xl lines are printed.
+xft_migrate() {
+	local out rc
+	out=$(timeout 300 xl migrate -s /xft/fake-ssh "$1" localhost 2>&1)
+	rc=$?
+	[ "$rc" = 0 ] && return 0
+	echo "$out" | grep -v '^ *$' | tail -n 30 | while read -r l; do echo "XFT-LOG: xl: $l" >&2; done
+	echo "XFT-LOG: xl info: $(xl info 2>/dev/null | grep -E '^(total|free)_memory' | tr -s ' \n' ' ')" >&2
+	echo "XFT-LOG: xl list: $(xl list 2>/dev/null | awk 'NR > 1 { printf "%s(%s,%sM,%s) ", $1, $2, $3, $5 }')" >&2
+	xl dmesg 2>/dev/null | tail -n 20 | while read -r l; do echo "XFT-LOG: xen: $l" >&2; done
+	[ "$rc" = 124 ] && { echo "xl migrate timed out after 300 s"; return 1; }
+	echo "$out" | grep -v '^ *$' | tail -n 3 | tr '\n' ' '
+	return 1
+}
+
 # Fields of the probe's status line: blk_ok blk_err blk_bad net_ok net_err
 # net_bad klog_bad seq.  Empty when the guest has not published yet.
 xft_probe() {

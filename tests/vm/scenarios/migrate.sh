@@ -10,12 +10,7 @@ sc_main() {
 	fi
 	why=$(xft_guest_start g1 1) || { xft_fail migrate "boot: $why"; return; }
 	snap=$(xft_snap g1)
-	if ! out=$(xl migrate -s /xft/fake-ssh g1 localhost 2>&1); then
-		echo "$out" | tail -n 25 | while read -r l; do xft_say "  xl: $l"; done
-		xl dmesg 2>/dev/null | tail -n 15 | while read -r l; do xft_say "  xen: $l"; done
-		xft_fail migrate "xl migrate: $(echo "$out" | grep -v '^ *$' | tail -n 3 | tr '\n' ' ')"
-		return
-	fi
+	out=$(xft_migrate g1) || { xft_fail migrate "xl migrate: $out"; return; }
 	if why=$(xft_wait_progress g1 "$snap" 3 180); then
 		xft_pass migrate "domid $(xft_domid g1), $why"
 	else

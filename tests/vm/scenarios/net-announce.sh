@@ -15,8 +15,7 @@ nft_move() {
 		rm -f /tmp/$1.save
 		;;
 	migrate)
-		out=$(xl migrate -s /xft/fake-ssh "$1" localhost 2>&1) ||
-			{ echo "xl migrate: $(echo "$out" | tail -n 2)"; return 1; }
+		out=$(xft_migrate "$1") || { echo "xl migrate: $out"; return 1; }
 		;;
 	esac
 }

@@ -59,8 +59,7 @@ sc_main() {
 	if [ "$XFT_TYPE" = pvh ]; then
 		b=$a
 		snap=$(xft_snap g1)
-		out=$(timeout 300 xl migrate -s /xft/fake-ssh g1 localhost 2>&1) ||
-			{ xft_fail pm-counters "migrate: $(echo "$out" | tail -n 3)"; return; }
+		out=$(xft_migrate g1) || { xft_fail pm-counters "migrate: $out"; return; }
 		why=$(xft_wait_progress g1 "$snap" 2 180) || { xft_fail pm-counters "after migrate: $why"; return; }
 		a=$(pmc_dev g1)
 		why=$(pmc_expect "$b" "$a" 1 0 1) || { xft_fail pm-counters:migrate "want freeze+restore:$why"; return; }
