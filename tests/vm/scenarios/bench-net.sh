@@ -18,13 +18,17 @@ nft_tcp() {
 		awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1) }'
 }
 
-# longest run of empty 0.1 s intervals in an iperf3 server log, in seconds
+# longest run of empty 0.1 s intervals in an iperf3 server log: "SECONDS
+# FROM TO", FROM and TO in seconds since the server started
 nft_gap() {
 	awk '$4 == "sec" && $3 ~ /-/ {
 		split($3, t, "-"); d = t[2] - t[1]
-		if ($5 + 0 == 0) { run += d } else { if (run > max) max = run; run = 0 }
-	} END { if (run > max) max = run; printf "%.1f", max }' "$1"
+		if ($5 + 0 == 0) { if (run == 0) from = t[1]; run += d } else { if (run > max) { max = run; mf = from; mt = t[1] }; run = 0 }
+	} END { if (run > max) { max = run; mf = from; mt = "end" }; printf "%.1f %s %s", max, mf, mt }' "$1"
 }
+
+# when a step of the event ran, in seconds since the server started
+nft_mark() { echo "$1 $(awk -v a="$NFT_T0" -v b="$(xft_now)" 'BEGIN { printf "%.1f", b - a }')" >> /tmp/nft-marks; }
 
 # outage around an event: nft_outage NAME COMMAND...
 nft_outage() {
@@ -33,6 +37,8 @@ nft_outage() {
 	rm -f "$log"
 	iperf3 -s -1 -p 5202 -i 0.1 -f k > "$log" 2>&1 &
 	srv=$!
+	NFT_T0=$(xft_now)
+	rm -f /tmp/nft-marks
 	sleep 1
 	snap=$(xft_snap g1)
 	nft_gx g1 "/usr/bin/iperf3 -c 10.0.0.1 -p 5202 -u -b 1M -l 125 -t 45 > /tmp/nft-stream.log 2>&1 &" >/dev/null
@@ -49,11 +55,20 @@ nft_outage() {
 	t0=$(xft_now)
 	while kill -0 $srv 2>/dev/null && [ "$(xft_since "$t0" | cut -d. -f1)" -lt 90 ]; do sleep 1; done
 	kill $srv 2>/dev/null
-	nft_bench "outage_$name" "$(nft_gap "$log")" s
+	set -- $(nft_gap "$log")
+	# where the gap sits against the toolstack's steps tells guest time
+	# from toolstack time
+	xft_say "bench-net: $name: no packets from +$2 s to +$3 s; toolstack: $(tr '\n' ' ' < /tmp/nft-marks)"
+	nft_bench "outage_$name" "$1" s
 }
 
-nft_ckpt() { xl save -c g1 /tmp/ckpt.save; }
-nft_saverestore() { xl save g1 /tmp/g1.save && xl restore /tmp/g1.save; }
+nft_ckpt() {
+	nft_mark save-c && xl save -c g1 /tmp/ckpt.save && nft_mark done
+}
+nft_saverestore() {
+	nft_mark save && xl save g1 /tmp/g1.save && nft_mark restore &&
+		xl restore /tmp/g1.save && nft_mark done
+}
 
 sc_main() {
 	local why v out
