@@ -20,6 +20,22 @@ nft_move() {
 	esac
 }
 
+# nft_bridge_port BRIDGE MAC: "port N (IFACE)" where BRIDGE learned MAC, from
+# the kernel's forwarding table in sysfs (busybox's brctl may be built
+# without showmacs): 16-byte entries, MAC first, then the port number's low
+# byte, is_local, the ageing timer (4 bytes) and the port number's high byte
+nft_bridge_port() {
+	local br=$1 mac=$2 hex no i
+	hex=$(od -An -v -tx1 -w16 "/sys/class/net/$br/brforward" 2>/dev/null |
+		awk -v m="$mac" '$1 ":" $2 ":" $3 ":" $4 ":" $5 ":" $6 == m && $8 == "00" { print $13 $7; exit }')
+	[ -n "$hex" ] || return 0
+	no=$((0x$hex))
+	for i in /sys/class/net/$br/brif/*; do
+		[ "$(($(cat "$i/port_no")))" = "$no" ] && { echo "port $no (${i##*/})"; return 0; }
+	done
+	echo "port $no"
+}
+
 nft_check_announce() {
 	local how=$1 snap w t0 a0 a1 line why port
 	snap=$(xft_snap g1)
@@ -46,7 +62,7 @@ nft_check_announce() {
 	fi
 	kill $w 2>/dev/null
 	a1=$(nft_attr g1 announces)
-	port=$(brctl showmacs xenbr0 | awk '$2 == "00:16:3e:00:00:0b" { print "port " $1 }')
+	port=$(nft_bridge_port xenbr0 00:16:3e:00:00:0b)
 	if [ -n "$line" ] && [ -n "$port" ]; then
 		xft_pass "net-announce-$how" "dom0 saw '$line' on xenbr0; bridge learned the MAC on $port; driver announces $a0 -> $a1; $why"
 	else
