@@ -26,7 +26,9 @@
 # make check has to stay under 40 minutes on 2 cores.
 #
 # PVH guests triple fault now and then under the emulation, whatever their
-# drivers; the rig runs such a scenario again (README "Known problems").
+# drivers; the rig runs such a scenario again (README "Known problems"), and
+# when those retries fail too (after a first triple fault the same Xen boot
+# tends to fault again) this script runs the set once more on a fresh boot.
 #
 # XFPM_CHECK_FULL=1 runs the long set instead: every scenario ("all") on
 # PV and PVH for 6.1, 5.10 and 6.12, all three fault stages, checkpoint and
@@ -37,28 +39,51 @@
 set -uo pipefail
 
 VM=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-pass=0 fail=0 skip=0 bad=0
+pass=0 fail=0 skip=0 reruns=0
 now() { date +%s; }
 
-# rig LABEL ARGS...: one boot of the rig; adds its summary to the totals
+# rig_once LABEL ARGS...: one boot of the rig.  Sets p f s (its summary;
+# f counts a missing summary or a failing exit as one failure more) and tf,
+# the number of its FAIL lines that name a guest's triple fault.
+rig_once() {
+	local label=$1 out sum rc
+	shift
+	out=$(mktemp)
+	"$VM/rig.sh" "$@" 2>&1 | tee "$out" | grep -v '^debarchive: '
+	rc=${PIPESTATUS[0]}
+	sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	tf=$(grep -E '^ *FAIL .*Triple fault' "$out" | wc -l)
+	rm -f "$out"
+	p=0 f=1 s=0
+	if [ -z "$sum" ]; then
+		echo "  FAIL vm:$label the rig ended without a summary (exit $rc)"
+		return
+	fi
+	read -r p _ f _ s _ <<<"${sum//,/}"
+	s=${s:-0}
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "  FAIL vm:$label rig exit $rc"
+		f=1
+	fi
+}
+
+# rig LABEL ARGS...: one boot of the rig; adds its summary to the totals.
+# When every failure of the boot came with a PVH guest's triple fault (the
+# emulated SVM's, README "Known problems"; the retries inside that boot
+# failed too), the whole set runs once more on a fresh boot of QEMU and Xen,
+# and that boot's results count.  Said as RERUN, and counted in the total.
 rig() {
-	local label=$1 t out sum p f s
+	local label=$1 t p f s tf
 	shift
 	echo "== vm: $label"
 	t=$(now)
-	out=$(mktemp)
-	"$VM/rig.sh" "$@" 2>&1 | tee "$out" | grep -v '^debarchive: '
-	local rc=${PIPESTATUS[0]}
-	sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
-	rm -f "$out"
-	if [ -z "$sum" ]; then
-		echo "  FAIL vm:$label the rig ended without a summary (exit $rc)"
-		bad=$((bad + 1))
-	else
-		read -r p _ f _ s _ <<<"${sum//,/}"
-		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + ${s:-0}))
-		[ "$rc" = 0 ] || [ "$f" != 0 ] || { echo "  FAIL vm:$label rig exit $rc"; bad=$((bad + 1)); }
+	rig_once "$label" "$@"
+	if [ "$f" != 0 ] && [ "$f" = "$tf" ]; then
+		echo "  RERUN vm:$label: $f failure(s) after a guest triple fault; once more on a fresh rig boot"
+		reruns=$((reruns + 1))
+		rig_once "$label" "$@"
 	fi
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	echo "== vm: $label took $(( $(now) - t ))s"
 }
 
@@ -79,5 +104,5 @@ else
 		-s "shim-hooks pm-counters"
 fi
 
-echo "vm total: $pass passed, $((fail + bad)) failed, $skip skipped"
-[ $((fail + bad)) = 0 ]
+echo "vm total: $pass passed, $fail failed, $skip skipped$([ "$reruns" = 0 ] || echo ", $reruns rig boot(s) run again after triple faults")"
+[ "$fail" = 0 ]

@@ -8,6 +8,7 @@
 
 XFT_RESULTS=/tmp/xft-results
 XFT_GUEST_MEM=${XFT_GUEST_MEM:-256}
+XFT_GUEST_VCPUS=${XFT_GUEST_VCPUS:-2}
 
 xft_say() { echo "XFT: $*"; }
 
@@ -90,7 +91,7 @@ xft_guest_cfg() {
 	ramdisk = "$g/initrd-$XFT_DRV.gz"
 	extra = "console=hvc0 loglevel=6 xfip=10.0.0.$((slot + 10)) $XFT_GUEST_EXTRA"
 	memory = $XFT_GUEST_MEM
-	vcpus = 2
+	vcpus = $XFT_GUEST_VCPUS
 	on_crash = "preserve"
 	on_reboot = "preserve"
 	disk = [ 'format=raw, vdev=xvda, access=rw, script=/etc/xen/scripts/xfblock, target=$(xft_disk "$slot")' ]
