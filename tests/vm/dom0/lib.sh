@@ -8,7 +8,6 @@
 
 XFT_RESULTS=/tmp/xft-results
 XFT_GUEST_MEM=${XFT_GUEST_MEM:-256}
-XFT_GUEST_VCPUS=${XFT_GUEST_VCPUS:-2}
 
 xft_say() { echo "XFT: $*"; }
 
@@ -81,9 +80,15 @@ xft_dump_guest_logs() {
 # ---- guests ----
 
 # xft_guest_cfg NAME SLOT [extra xl lines...]: write /tmp/NAME.cfg
+#
+# vCPUs: XFT_GUEST_VCPUS, else 2 for PV and 1 for PVH.  PVH guests with two
+# vCPUs triple fault in the emulated SVM far more often (6 times in about
+# 20 minutes of make check's PVH sets, with in-tree and our drivers alike;
+# none in the same sets with one vCPU), README "Known problems".
 xft_guest_cfg() {
-	local name=$1 slot=$2 g=/xft/guests/$XFT_KERNEL
+	local name=$1 slot=$2 g=/xft/guests/$XFT_KERNEL vcpus=${XFT_GUEST_VCPUS:-}
 	shift 2
+	[ -n "$vcpus" ] || { [ "$XFT_TYPE" = pvh ] && vcpus=1 || vcpus=2; }
 	cat > /tmp/$name.cfg <<-EOF
 	name = "$name"
 	type = "$XFT_TYPE"
@@ -91,7 +96,7 @@ xft_guest_cfg() {
 	ramdisk = "$g/initrd-$XFT_DRV.gz"
 	extra = "console=hvc0 loglevel=6 xfip=10.0.0.$((slot + 10)) $XFT_GUEST_EXTRA"
 	memory = $XFT_GUEST_MEM
-	vcpus = $XFT_GUEST_VCPUS
+	vcpus = $vcpus
 	on_crash = "preserve"
 	on_reboot = "preserve"
 	disk = [ 'format=raw, vdev=xvda, access=rw, script=/etc/xen/scripts/xfblock, target=$(xft_disk "$slot")' ]

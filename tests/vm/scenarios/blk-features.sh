@@ -10,6 +10,9 @@
 # split when the new backend takes fewer segments), and the probe must go on.
 . /xft/scenarios/blk-lib.inc
 
+# two vCPUs, so that the queue count has somewhere to go (2, then 1, then 2)
+XFT_GUEST_VCPUS=${XFT_GUEST_VCPUS:-2}
+
 BLKBACK_FULL=""
 BLKBACK_SMALL="max_queues=1 max_ring_page_order=0 feature_persistent=0"
 
