@@ -49,7 +49,7 @@ raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT
 t0=$(date +%s)
 "$VM/rig.sh" -d "${drivers# }" -g "$GUEST" -k "$KERNEL" -s "bench-blk bench-net" 2>&1 |
-	grep --line-buffered -v '^debarchive: ' | tee "$raw"
+	grep --line-buffered -v '^debarchive: ' | sed -u 's/\r$//' | tee "$raw"
 rc=${PIPESTATUS[0]}
 secs=$(( $(date +%s) - t0 ))
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$raw" | tail -n 1)
