@@ -84,7 +84,8 @@ xft_dump_guest_logs() {
 # vCPUs: XFT_GUEST_VCPUS, else 2 for PV and 1 for PVH.  PVH guests with two
 # vCPUs triple fault in the emulated SVM far more often (6 times in about
 # 20 minutes of make check's PVH sets, with in-tree and our drivers alike;
-# none in the same sets with one vCPU), README "Known problems".
+# with one vCPU none in the same sets, one in a longer run), README "Known
+# problems".
 xft_guest_cfg() {
 	local name=$1 slot=$2 g=/xft/guests/$XFT_KERNEL vcpus=${XFT_GUEST_VCPUS:-}
 	shift 2
