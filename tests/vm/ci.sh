@@ -32,7 +32,9 @@
 #
 # XFPM_CHECK_FULL=1 runs the long set instead: every scenario ("all") on
 # PV and PVH for 6.1, 5.10 and 6.12, all three fault stages, checkpoint and
-# save, and the no-shim baseline (about 2.5 hours under emulation).
+# save, and the no-shim baseline, and the real Debian guest's install,
+# upgrade and removal of the package (scenario real-guest; about 3 hours
+# under emulation).
 #
 # Each rig run prints its own lines and summary; this script adds the total
 # and exits non-zero if any run failed.
@@ -92,6 +94,7 @@ if [ -n "${XFPM_CHECK_FULL:-}" ]; then
 	rig "our drivers, all scenarios" -d built -g "pv pvh" -k "6.1 5.10 6.12" -s all
 	rig "our drivers, failure injection" -d built -g "pv pvh" -k "6.1 5.10 6.12" \
 		-s "shim-hooks fault-checkpoint fault-save fault-baseline"
+	rig "the package on a real Debian guest" -d built -g pv -k 6.1 -s real-guest
 else
 	rig "rig self-test with the in-tree drivers (6.1 PVH)" -d intree -g pvh -k 6.1 \
 		-s "boot checkpoint save-restore migrate"

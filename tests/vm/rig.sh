@@ -80,7 +80,8 @@ deb_libs() {
 XEN_LIBS=$(deb_libs $XEN_PKGS)
 XEN_LIBS="$XEN_LIBS $(deb_libs $XEN_LIBS)"
 XEN_VER=$(deb_version "$DOM0_PROFILE" xen-hypervisor-4.17-amd64)
-DOM0=$CACHE/dom0-$DOM0_ABI-${XEN_VER//[:+~]/_}
+# (r2: virtio disk modules, for the real guest's disk)
+DOM0=$CACHE/dom0-r2-$DOM0_ABI-${XEN_VER//[:+~]/_}
 if [ ! -f "$DOM0/.ready" ]; then
 	log "building dom0 ($DOM0_ABI, Xen $XEN_VER)"
 	rm -rf "$DOM0"
@@ -120,7 +121,8 @@ if [ ! -f "$DOM0/.ready" ]; then
 	mkdir -p "$R/$M"
 	(cd "$X/$M" && find kernel/drivers/xen kernel/drivers/block/loop.ko* \
 		kernel/drivers/block/xen-blkback kernel/drivers/net/xen-netback \
-		kernel/net/bridge/bridge.ko* kernel/net/802 kernel/net/llc -name '*.ko*' |
+		kernel/net/bridge/bridge.ko* kernel/net/802 kernel/net/llc \
+		kernel/drivers/virtio kernel/drivers/block/virtio_blk.ko* -name '*.ko*' |
 		cpio -pdm --quiet "$R/$M")
 	cp "$X/$M"/modules.{order,builtin}* "$R/$M/" 2>/dev/null || true
 	find "$R/$M" -name '*.ko.xz' -exec xz -d {} +
@@ -262,6 +264,23 @@ cp "$VM/dom0/xfblock" "$VM/dom0/xfvif" "$R/etc/xen/scripts/"
 cp "$PROBE" "$R/bin/xfprobe"
 install_tools "$VM/dom0/tools.list" "$R"
 mv "$RUN/xft/guests" "$R/xft/"
+# The real-guest scenario: a debootstrapped Debian disk (QEMU gives it to
+# dom0 as a virtio disk) and Xen's PV GRUB, which boots the guest's own
+# kernel from it.
+QEMU_DISKS=()
+case " $SCENARIOS " in
+*" real-guest "*)
+	log "building the real guest's disk (tests/vm/realguest/image.sh)"
+	"$VM/realguest/image.sh" "$RUN/realguest.img"
+	for deb in $(deb_fetch "$DOM0_PROFILE" grub-xen-host); do
+		deb_extract "$deb" "$RUN/pvgrub"
+	done
+	cp "$RUN/pvgrub/usr/lib/grub-xen/grub-x86_64-xen.bin" "$R/xft/pvgrub-x86_64.bin"
+	QEMU_DISKS=(-drive "file=$RUN/realguest.img,format=raw,if=virtio,cache=unsafe")
+	# two DKMS builds inside the emulated guest: about 32 min each
+	: "${XFPM_RIG_TIMEOUT:=9000}"
+	;;
+esac
 {
 	echo "XFT_KERNELS=\"$KERNELS\""
 	echo "XFT_GUESTS=\"$GUESTS\""
@@ -285,7 +304,7 @@ CONSOLE=$RUN/console.log
 : "${XFPM_RIG_TIMEOUT:=3600}"
 qemu-system-x86_64 -machine pc -accel "${XFPM_RIG_ACCEL:-tcg}" \
 	-cpu qemu64,+svm,+npt,+ssse3,+sse4.1,+sse4.2,+popcnt -smp 2 -m 3072 \
-	-display none -monitor none -serial stdio -no-reboot \
+	-display none -monitor none -serial stdio -no-reboot "${QEMU_DISKS[@]}" \
 	-kernel "$DOM0/xen.elf" \
 	-append "console=com1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot" \
 	-initrd "$DOM0/vmlinuz console=hvc0 loglevel=4,$RUN/dom0.cpio" \
