@@ -35,7 +35,8 @@ rg_facts() {
 rg_fact() { sed -n "s/^$1=//p" /tmp/rg.facts; }
 
 # rg_run NAME TIMEOUT COMMAND: COMMAND in the guest, detached (/xft/bg);
-# waits for its exit status.  Prints the end of its output on failure.
+# waits for its exit status.  Prints how long it took, or on failure the
+# end of its output.
 rg_run() {
 	local name=$1 limit=$2 cmd=$3 t0 rc el next
 	xft_gexec $RG "/xft/bg $name $cmd" > /dev/null || { echo "the guest did not start '$cmd'"; return 1; }
@@ -56,8 +57,10 @@ rg_run() {
 		fi
 		sleep 10
 	done
-	echo "$name took $(xft_since "$t0")s" > /tmp/rg.took
-	[ "$rc" = 0 ] && return 0
+	if [ "$rc" = 0 ]; then
+		echo "$name took $(xft_since "$t0")s"
+		return 0
+	fi
 	echo "'$cmd' exited with $rc: $(xft_gexec $RG "tail -n 8 /xft/$name.log" | tr '\n' ' ')"
 	return 1
 }
@@ -183,7 +186,7 @@ sc_main() {
 	esac
 	[ "$(rg_fact initrd.ours)" -ge 4 ] 2>/dev/null ||
 		{ xft_fail rg:install "lsinitramfs: $(rg_fact initrd.ours) of our modules"; return; }
-	xft_pass rg:install "$v1: $(cat /tmp/rg.took), dkms: $(rg_fact dkms) initramfs: $(rg_fact initrd.ours) modules from updates/dkms"
+	xft_pass rg:install "$v1: $why, dkms: $(rg_fact dkms) initramfs: $(rg_fact initrd.ours) modules from updates/dkms"
 
 	# 3. reboot: ours serve root and network
 	why=$(rg_reboot) || { xft_fail rg:shadow "reboot: $why"; return; }
