@@ -18,9 +18,14 @@
  *            re-issued
  *   restore  the rings died with the old domain: tear them down here (old
  *            grants end on the new grant table, channels unbind safely,
- *            in-flight transmits are dropped), carrier off; the new
- *            backend's InitWait reconnects us in nf_backend_changed(), and
- *            its Connected announces us on the network
+ *            in-flight transmits are dropped); the new backend's InitWait
+ *            reconnects us in nf_backend_changed(), and its Connected
+ *            announces us on the network.  The device stays detached with
+ *            its carrier on meanwhile: a carrier drop would make the stack
+ *            flush its neighbour entries, reset the qdisc (what the
+ *            applications sent during the restore) and tell user space the
+ *            link went down.  The carrier goes off only if the new backend
+ *            does not connect within NF_RESTORE_HOLD_MS, or goes away.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -111,9 +116,21 @@ void nf_update_state_locked(struct nf_dev *nf)
 			netif_tx_wake_all_queues(nf->netdev);
 		for (i = 0; i < nf->nr_queues; i++)
 			nf_kick(&nf->queues[i]);
-	} else if (!nf->frozen) {
+	} else if (!nf->frozen && !nf->restoring) {
 		netif_carrier_off(nf->netdev);
 	}
+}
+
+/* A restored device is connected again or gives up waiting. */
+static void nf_restore_done_locked(struct nf_dev *nf)
+{
+	lockdep_assert_held(&nf->lock);
+	if (!nf->restoring)
+		return;
+	nf->restoring = false;
+	cancel_delayed_work(&nf->restore_work);
+	if (!nf->frozen)
+		netif_device_attach(nf->netdev);
 }
 
 static void nf_queue_teardown(struct nf_dev *nf, struct nf_queue *q)
@@ -405,6 +422,8 @@ static void nf_connect(struct nf_dev *nf)
 		err = nf_publish(nf, &what);
 	if (err) {
 		nf_teardown_all(nf);
+		nf_restore_done_locked(nf);
+		nf_update_state_locked(nf);
 		mutex_unlock(&nf->lock);
 		xenbus_dev_fatal(xdev, err, "%s", what);
 		return;
@@ -438,6 +457,7 @@ static void nf_backend_up(struct nf_dev *nf)
 	mutex_lock(&nf->lock);
 	if (nf->link == NF_LINK_WAIT) {
 		nf->link = NF_LINK_CONNECTED;
+		nf_restore_done_locked(nf);
 		nf_update_state_locked(nf);
 		fresh = true;
 	}
@@ -457,6 +477,7 @@ static void nf_backend_down(struct nf_dev *nf, enum xenbus_state be)
 	mutex_lock(&nf->lock);
 	if (nf->link != NF_LINK_IDLE)
 		nf->link = NF_LINK_CLOSING;
+	nf_restore_done_locked(nf);
 	nf_update_state_locked(nf);
 	if (be == XenbusStateClosed || be == XenbusStateUnknown) {
 		nf_teardown_all(nf);
@@ -567,7 +588,9 @@ int nf_thaw(struct xenfront_device *xf, enum xfpm_mode mode)
 
 	mutex_lock(&nf->lock);
 	nf->frozen = false;
-	netif_device_attach(nf->netdev);
+	/* a restore still reconnecting attaches the device when it is done */
+	if (!nf->restoring)
+		netif_device_attach(nf->netdev);
 	nf_update_state_locked(nf);
 	mutex_unlock(&nf->lock);
 	return 0;
@@ -581,14 +604,20 @@ int nf_restore(struct xenfront_device *xf, enum xfpm_mode mode)
 
 	mutex_lock(&nf->lock);
 	nf->frozen = false;
+	/* detached since the freeze; the carrier is held (top of file) */
+	nf->restoring = netif_carrier_ok(nf->netdev) && !READ_ONCE(nf->broken);
 	nf->link = NF_LINK_IDLE;
 	nf_update_state_locked(nf);
 	nf_teardown_all(nf);
 	WRITE_ONCE(nf->broken, false);
 	nf->reconnecting = false;
+	if (nf->restoring)
+		mod_delayed_work(system_wq, &nf->restore_work,
+				 msecs_to_jiffies(NF_RESTORE_HOLD_MS));
+	else
+		netif_device_attach(nf->netdev);
 	mutex_unlock(&nf->lock);
 	nf_count(nf, NF_EV_RESTORES);
-	netif_device_attach(nf->netdev);
 
 	/*
 	 * A new domain gets a new backend, which waits in InitWait for us.
@@ -671,4 +700,19 @@ void nf_announce_fn(struct work_struct *w)
 	/* gratuitous ARP and unsolicited neighbour advertisements */
 	netdev_notify_peers(dev);
 	nf_count(nf, NF_EV_ANNOUNCES);
+}
+
+/* The new backend did not connect in time: stop pretending the link is up. */
+void nf_restore_timeout_fn(struct work_struct *w)
+{
+	struct nf_dev *nf = container_of(to_delayed_work(w), struct nf_dev, restore_work);
+
+	mutex_lock(&nf->lock);
+	if (nf->restoring) {
+		netdev_warn(nf->netdev, "backend %s not connected %u ms after the restore: carrier off\n",
+			    nf->xdev->otherend ? nf->xdev->otherend : "?", NF_RESTORE_HOLD_MS);
+		nf_restore_done_locked(nf);
+		nf_update_state_locked(nf);
+	}
+	mutex_unlock(&nf->lock);
 }

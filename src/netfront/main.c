@@ -300,6 +300,7 @@ static int nf_probe(struct xenfront_device *xf)
 	nf->nr_queues = 1;
 	mutex_init(&nf->lock);
 	INIT_DELAYED_WORK(&nf->announce_work, nf_announce_fn);
+	INIT_DELAYED_WORK(&nf->restore_work, nf_restore_timeout_fn);
 	for (i = 0; i < NF_NR_EVENTS; i++)
 		atomic_long_set(&nf->ev[i], 0);
 	ether_addr_copy(nf->mac, mac);
@@ -379,6 +380,7 @@ static void nf_remove(struct xenfront_device *xf)
 	sysfs_remove_group(&xf->xdev->dev.kobj, &nf_dev_group);
 	nf_close_backend(nf);
 	cancel_delayed_work_sync(&nf->announce_work);
+	cancel_delayed_work_sync(&nf->restore_work);
 	unregister_netdev(dev);
 
 	mutex_lock(&nf->lock);

@@ -49,6 +49,8 @@
 #define NF_RX_REFILL_RETRY	(HZ / 10)
 /* How long remove() waits for a live backend to close. */
 #define NF_CLOSE_TIMEOUT_MS	5000U
+/* how long a restored device keeps its carrier while it reconnects */
+#define NF_RESTORE_HOLD_MS	10000U
 
 /* One transmit data slot in flight. */
 struct nf_txslot {
@@ -164,12 +166,14 @@ struct nf_dev {
 	bool frozen;
 	int broken;			/* the backend broke the protocol */
 	bool reconnecting;		/* we asked a live backend to start over */
+	bool restoring;			/* restored, carrier held until reconnected */
 	bool trusted;
 	struct nfp_backend_feat feat;	/* of the current connection */
 	u8 mac[ETH_ALEN];
 
 	struct delayed_work announce_work;
 	unsigned int announce_tries;
+	struct delayed_work restore_work;	/* gives up holding the carrier */
 	atomic_long_t ev[NF_NR_EVENTS];
 	struct list_head node;		/* all devices, for the module totals */
 };
@@ -221,6 +225,7 @@ int nf_restore(struct xenfront_device *xf, enum xfpm_mode mode);
 void nf_teardown_all(struct nf_dev *nf);
 void nf_close_backend(struct nf_dev *nf);
 void nf_announce_fn(struct work_struct *w);
+void nf_restore_timeout_fn(struct work_struct *w);
 void nf_kick(struct nf_queue *q);
 
 /* tx.c */

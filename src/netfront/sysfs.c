@@ -39,8 +39,9 @@ static ssize_t link_show(struct device *dev, struct device_attribute *a, char *b
 	if (!nf)
 		return -ENODEV;
 	l = READ_ONCE(nf->link);
-	return sysfs_emit(buf, "%s%s%s\n", nf_link_names[l],
+	return sysfs_emit(buf, "%s%s%s%s\n", nf_link_names[l],
 			  READ_ONCE(nf->frozen) ? " frozen" : "",
+			  READ_ONCE(nf->restoring) ? " restoring" : "",
 			  READ_ONCE(nf->broken) ? " broken" : "");
 }
 static DEVICE_ATTR_RO(link);

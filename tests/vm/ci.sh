@@ -12,7 +12,9 @@
 #                   a failing freeze_noirq during "xl save -c" (the crash of
 #                   the 6.1 kernel without the shim), block features
 #                   renegotiated over three restores, block and network
-#                   detach and re-attach under I/O (two network cycles)
+#                   detach and re-attach under I/O (two network cycles),
+#                   the announcement after a restore with the carrier kept
+#                   (net-announce)
 #                   6.1 PVH: pm-counters (checkpoint, save/restore and
 #                   live migration with the counters checked), the failing
 #                   freeze_noirq during a checkpoint
@@ -99,7 +101,7 @@ else
 	rig "rig self-test with the in-tree drivers (6.1 PVH)" -d intree -g pvh -k 6.1 \
 		-s "boot checkpoint save-restore migrate"
 	rig "our drivers (6.1 PV)" -d built -g pv -k 6.1 \
-		-s "checkpoint shim-hooks pm-counters fault-checkpoint blk-features detach" \
+		-s "checkpoint shim-hooks pm-counters fault-checkpoint blk-features detach net-announce" \
 		-e XFT_FAULT_STAGES=freeze_noirq -e XFT_NET_DETACH_CYCLES=2
 	rig "our drivers (6.1 PVH)" -d built -g pvh -k 6.1 \
 		-s "pm-counters fault-checkpoint" -e XFT_FAULT_STAGES=freeze_noirq

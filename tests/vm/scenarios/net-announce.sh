@@ -2,7 +2,10 @@
 # net-announce: after "xl save" + "xl restore" (and, for PVH, a live
 # migration) the guest must announce itself on the network: dom0 sees a
 # gratuitous ARP for the guest's address on xenbr0, the bridge learns the
-# guest's MAC on the new port, and the verified stream goes on.
+# guest's MAC on the new port, and the verified stream goes on.  Our
+# netfront also keeps the carrier through the reconnection (the in-tree one
+# drops it, which flushes the guest's neighbour entries and its qdisc): the
+# interface's carrier_changes must not move.
 . /xft/scenarios/net-lib.inc
 
 # nft_move GUEST HOW: restore or migrate it; prints an error on failure
@@ -36,10 +39,16 @@ nft_bridge_port() {
 	echo "port $no"
 }
 
+# carrier_changes of the guest's (first) vif interface
+nft_carrier_changes() {
+	nft_gx "$1" 'for d in /sys/bus/xen/devices/vif-*/net/*; do cat $d/carrier_changes; break; done 2>/dev/null'
+}
+
 nft_check_announce() {
-	local how=$1 snap w t0 a0 a1 line why port
+	local how=$1 snap w t0 a0 a1 c0 c1 line why port
 	snap=$(xft_snap g1)
 	a0=$(nft_attr g1 announces)
+	c0=$(nft_carrier_changes g1)
 	xfprobe arpwatch xenbr0 240 10.0.0.11 > /tmp/garp-$how.log 2>&1 &
 	w=$!
 	sleep 1
@@ -62,11 +71,16 @@ nft_check_announce() {
 	fi
 	kill $w 2>/dev/null
 	a1=$(nft_attr g1 announces)
+	c1=$(nft_carrier_changes g1)
 	port=$(nft_bridge_port xenbr0 00:16:3e:00:00:0b)
-	if [ -n "$line" ] && [ -n "$port" ]; then
-		xft_pass "net-announce-$how" "dom0 saw '$line' on xenbr0; bridge learned the MAC on $port; driver announces $a0 -> $a1; $why"
-	else
+	if [ -z "$line" ] || [ -z "$port" ]; then
 		xft_fail "net-announce-$how" "no gratuitous ARP seen ('$(tail -n 1 /tmp/garp-$how.log)'), bridge: '$port', driver announces $a0 -> $a1"
+	elif [ -z "$c0" ] || [ -z "$c1" ]; then
+		xft_fail "net-announce-$how" "cannot read the interface's carrier_changes ('$c0' -> '$c1')"
+	elif nft_ours g1 && [ "$c0" != "$c1" ]; then
+		xft_fail "net-announce-$how" "our netfront dropped the carrier: carrier_changes $c0 -> $c1"
+	else
+		xft_pass "net-announce-$how" "dom0 saw '$line' on xenbr0; bridge learned the MAC on $port; driver announces $a0 -> $a1; carrier_changes $c0 -> $c1; $why"
 	fi
 }
 
