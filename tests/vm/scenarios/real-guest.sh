@@ -219,7 +219,7 @@ sc_main() {
 	xft_pass rg:upgrade "$v1 -> $v2: $(rg_fact pkg), $(rg_fact dkms) ours serve root and network after the reboot; $why"
 
 	# 6. remove, reboot: the in-tree drivers again
-	why=$(rg_run remove 1200 "env DEBIAN_FRONTEND=noninteractive dpkg -r xenfront-pm-dkms") ||
+	why=$(rg_run remove 3000 "env DEBIAN_FRONTEND=noninteractive dpkg -r xenfront-pm-dkms") ||
 		{ xft_fail rg:remove "$why"; return; }
 	why=$(rg_reboot) || { xft_fail rg:remove "reboot: $why"; return; }
 	rg_facts || { xft_fail rg:remove "no facts from the guest"; return; }
