@@ -18,7 +18,9 @@
 #   - a kernel older than 5.10 and one without Xen guest support are
 #     refused cleanly, by DKMS (BUILD_EXCLUSIVE_*) and by the Makefile, on
 #     fake header trees;
-#   - "make dkms-install" / "make dkms-remove" on private trees.
+#   - "make dkms-install" / "make dkms-remove" on private trees;
+#   - the real-guest scenario's verdicts (rg_ours, rg_intree) on canned
+#     facts: right and wrong states.
 #
 # One line per check (PASS/FAIL/SKIP and why), then "N passed, N failed,
 # N skipped"; exit status non-zero if any check failed.
@@ -355,6 +357,50 @@ if have dkms && [ -n "$KDIR" ]; then
 	check make:no-dkms "without dkms: $(grep -o 'dkms is not installed[^:]*' "$LOG" | head -n 1)" \
 		eval "[ $rc != 0 ] && grep -q 'dkms is not installed' '$LOG'"
 fi
+
+# The real-guest scenario's verdicts (make check-full boots that guest; here
+# its rg_ours / rg_intree judge facts as /xft/facts prints them): each must
+# accept its own state and name the fact that differs in a wrong one.
+rg_facts_file() { # VERSION|none FILE-DIR MODULE-DIR: a facts file on stdout
+	local m
+	echo "kernel=6.1.0-50-amd64"
+	echo "root=/dev/xvda"
+	for m in xenfront_bus xenfront_shim xen_blkfront xen_netfront; do echo "$m.version=$1"; done
+	for m in xen-blkfront xen-netfront; do
+		echo "$m.file=/lib/modules/6.1.0-50-amd64/$2/$3/$m.ko"
+		echo "$m.loaded=file"
+	done
+	echo "vbd.state=$([ "$1" = none ] && echo none || echo running)"
+	echo "vif.state=$([ "$1" = none ] && echo none || echo running)"
+	echo "shim=$([ "$1" = none ] && echo none || echo active)"
+	echo "initrd.ours=$([ "$1" = none ] && echo 0 || echo 4)"
+	echo "dkms=$([ "$1" = none ] || echo "xenfront-pm/$1, 6.1.0-50-amd64, x86_64: installed;")"
+}
+# rg_judge FACTS-FILE FUNCTION [ARG]: FUNCTION's output, "ok" if it accepted
+rg_judge() (
+	# shellcheck disable=SC2034 # read by the scenario's rg_fact
+	RG_FACTS=$1
+	shift
+	# shellcheck source=/dev/null
+	. "$REPO/tests/vm/scenarios/real-guest.sh"
+	out=$("$@") && echo ok || echo "${out# }"
+)
+RGF=$WORK/rg.facts
+rg_facts_file 0.1.0 updates dkms > "$RGF"
+a=$(rg_judge "$RGF" rg_ours 0.1.0) b=$(rg_judge "$RGF" rg_ours 0.1.0+xftup1) c=$(rg_judge "$RGF" rg_intree)
+sed -i 's/^shim=.*/shim=none/; s/^initrd.ours=.*/initrd.ours=12/' "$RGF"
+d=$(rg_judge "$RGF" rg_ours 0.1.0)
+rg_facts_file none kernel drivers/block > "$RGF"
+sed -i 's#^xen-netfront.file=.*#xen-netfront.file=/lib/modules/6.1.0-50-amd64/kernel/drivers/net/xen-netfront.ko#' "$RGF"
+e=$(rg_judge "$RGF" rg_intree) f=$(rg_judge "$RGF" rg_ours 0.1.0)
+rg_brief() { [ "$1" = ok ] && echo ok || echo "$(echo "$1" | wc -w) wrong, first ${1%% *}"; }
+# shellcheck disable=SC2016 # eval expands them
+check real-guest:verdicts "ours 0.1.0 [$(rg_brief "$a")], as 0.1.0+xftup1 [$(rg_brief "$b")], as in-tree [$(rg_brief "$c")], without shim [$(rg_brief "$d")]; in-tree [$(rg_brief "$e")], as ours [$(rg_brief "$f")]" \
+	eval '[ "$a" = ok ] && [ "$e" = ok ] &&
+	      case "$b" in *xen_netfront.version=0.1.0*) ;; *) false ;; esac &&
+	      case "$c" in *initrd.ours=4*) ;; *) false ;; esac &&
+	      [ "$d" = "shim=none" ] &&
+	      case "$f" in *vbd.state=none*shim=none*) ;; *) false ;; esac'
 
 if [ "$(sys_state)" = "$SYS_BEFORE" ]; then
 	PASS "system: /var/lib/dkms, /usr/src and /lib/modules/* unchanged"
