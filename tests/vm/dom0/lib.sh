@@ -73,7 +73,7 @@ xft_dump_guest_logs() {
 	for f in /var/log/xen/console/guest-*.log; do
 		[ -f "$f" ] || continue
 		echo "XFT-LOG: ---- last lines of $f"
-		tail -n 40 "$f" | sed 's/^/XFT-LOG: /'
+		tail -n "${XFT_LOG_LINES:-40}" "$f" | sed 's/^/XFT-LOG: /'
 	done
 }
 
