@@ -57,7 +57,7 @@ summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$raw" | tail -n 1)
 # metric order and direction: hi = more is better, lo = less is better
 ROWS="blk:seq_read:hi blk:seq_write:hi blk:randread_4k_qd1:hi blk:randread_4k_qd32:hi
 blk:randwrite_4k_qd1:hi blk:randwrite_4k_qd32:hi blk:resume_checkpoint:lo blk:resume_restore:lo
-net:tcp_guest_to_dom0:hi net:tcp_dom0_to_guest:hi net:udp64_guest_to_dom0:hi net:ping_avg:lo
+net:tcp_guest_to_dom0:hi net:tcp_dom0_to_guest:hi net:udp64_guest_to_dom0:hi net:ping_avg:lo net:ping_p50:lo
 net:outage_checkpoint:lo net:outage_restore:lo"
 
 table=$(sed -n 's/^ *BENCH \(blk\|net\) \(intree\|built\) \([a-z0-9_]*\) \([0-9.]*\) \(.*\)$/\1 \2 \3 \4 \5/p' "$raw" |
@@ -118,8 +118,9 @@ report() {
 	echo "Block: fio on a 256 MiB loop-backed xvdb, 1 MiB blocks at depth 8 for"
 	echo "the sequential rows; resume = toolstack's unpause to the first completed"
 	echo "guest read (median of 3 per round).  Network: iperf3 against dom0 over"
-	echo "the bridge, UDP with 64-byte datagrams, ping 20 x, outage = longest gap"
-	echo "in a 1 kpkt/s stream seen by dom0 (0.1 s resolution)."
+	echo "the bridge, UDP with 64-byte datagrams, ping 30 x (mean and median),"
+	echo "outage = longest gap in a 1 kpkt/s stream seen by dom0 (0.1 s"
+	echo "resolution)."
 	echo
 	echo "$table"
 }

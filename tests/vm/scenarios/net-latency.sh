@@ -3,9 +3,9 @@
 # drivers of this run (XFT_DRV): NET_LAT_RUNS runs of NET_LAT_COUNT pings at
 # 1 s, each printed as
 #   XFT: LAT <intree|built> run N: p10 P50 p90 max avg (ms), lost L
-# bench-net's ping_avg is the mean of 20 pings, and under emulation single
-# round trips of 10-40 ms move such a mean by more than the drivers differ;
-# the percentiles of more pings show where the bulk lies.  Not a timed test:
+# Under emulation single round trips of 10-40 ms move a mean by more than
+# the drivers differ (bench-net reports mean and median of one run); the
+# percentiles of several runs show where the bulk lies.  Not a timed test:
 # it fails only if pings are lost.
 . /xft/scenarios/net-lib.inc
 
