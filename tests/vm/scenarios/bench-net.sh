@@ -50,7 +50,12 @@ nft_outage() {
 		return 1
 	fi
 	rm -f /tmp/*.save
-	xft_wait_progress g1 "$snap" 2 180 >/dev/null
+	# a guest that died after the event leaves a gap that is no outage
+	if ! why=$(xft_wait_progress g1 "$snap" 2 180); then
+		kill $srv 2>/dev/null
+		xft_fail bench-net "$name: no figure, the guest did not go on afterwards: $why"
+		return 1
+	fi
 	# the stream ends by itself; give the server time to report
 	local t0
 	t0=$(xft_now)
