@@ -17,7 +17,7 @@ sc_main() {
 	why=$(xft_guest_start g1 1) || { xft_fail net-latency "boot: $why"; return; }
 	for n in $(seq 1 "$NET_LAT_RUNS"); do
 		out=$(nft_gx g1 "ping -c $NET_LAT_COUNT 10.0.0.1 2>&1")
-		stats=$(echo "$out" | sed -n 's/.*time=\([0-9.]*\) ms/\1/p' | sort -n |
+		stats=$(nft_rtts "$out" |
 			awk '{ a[NR] = $1; s += $1 } END { if (NR) printf "p10 %s p50 %s p90 %s max %s avg %.3f", a[int(NR * 0.1) + 1], a[int(NR * 0.5) + 1], a[int(NR * 0.9)], a[NR], s / NR }')
 		lost=$((NET_LAT_COUNT - $(echo "$out" | grep -c 'time=')))
 		xft_say "LAT $XFT_DRV run $n: ${stats:-no replies} (ms), lost $lost"

@@ -28,6 +28,8 @@ RG_MEM=${XFT_RG_MEM:-512}
 sc_timeout() { echo "${XFT_RG_TIMEOUT:-8400}"; }
 
 RG_FACTS=${RG_FACTS:-/tmp/rg.facts}
+# rg_want patterns for "4 or more" (our four modules in the initramfs)
+RG_AT_LEAST_4=("[4-9]" "[1-9][0-9]" "[1-9][0-9][0-9]")
 
 # rg_facts: /xft/facts in the guest (KEY=VALUE lines) into $RG_FACTS
 rg_facts() {
@@ -126,7 +128,7 @@ rg_ours() {
 		done
 		rg_want vbd.state running
 		rg_want vif.state running
-		rg_want initrd.ours "[4-9]" "[1-9][0-9]"
+		rg_want initrd.ours "${RG_AT_LEAST_4[@]}"
 		rg_want shim active
 	)
 	rg_verdict "$bad"
@@ -201,7 +203,7 @@ sc_main() {
 	out=$(
 		rg_want dkms "*xenfront-pm/$v1, $kver*installed*"
 		rg_want xen-blkfront.file "*/updates/dkms/*"
-		rg_want initrd.ours "[4-9]" "[1-9][0-9]"
+		rg_want initrd.ours "${RG_AT_LEAST_4[@]}"
 	)
 	out=$(rg_verdict "$out") || { xft_fail rg:install "$out"; return; }
 	xft_pass rg:install "$v1: $why, dkms: $(rg_fact dkms) initramfs: $(rg_fact initrd.ours) modules from updates/dkms"
