@@ -402,6 +402,23 @@ check real-guest:verdicts "ours 0.1.0 [$(rg_brief "$a")], as 0.1.0+xftup1 [$(rg_
 	      [ "$d" = "shim=none" ] &&
 	      case "$f" in *vbd.state=none*shim=none*) ;; *) false ;; esac'
 
+# The ping statistics of bench-net and net-latency (net-lib.inc): round
+# trips parsed from ping's own output, percentiles by nearest rank.
+ping_stats() (
+	# shellcheck source=/dev/null
+	. "$REPO/tests/vm/scenarios/net-lib.inc"
+	out=$(printf 'PING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.\n'
+	      for t in 9.1 0.71 3.2 40.5 1.0 2.25 3.3 0.9 12 3.05 5.5; do
+		printf '64 bytes from 10.0.0.1: icmp_seq=1 ttl=64 time=%s ms\n' "$t"
+	      done
+	      printf -- '--- 10.0.0.1 ping statistics ---\n11 packets transmitted, 11 received, 0%% packet loss, time 9012ms\nrtt min/avg/max/mdev = 0.710/7.601/40.500/11.8 ms\n')
+	r=$(nft_rtts "$out")
+	echo "n=$(echo "$r" | wc -l) min=$(echo "$r" | head -n 1) p10=$(echo "$r" | nft_pct 10) p50=$(echo "$r" | nft_pct 50) p90=$(echo "$r" | nft_pct 90) max=$(echo "$r" | nft_pct 100) none=$(printf '' | nft_pct 50)"
+)
+ps=$(ping_stats 2>&1)
+check net-lib:ping-stats "$ps" \
+	test "$ps" = "n=11 min=0.71 p10=0.9 p50=3.2 p90=12 max=40.5 none="
+
 if [ "$(sys_state)" = "$SYS_BEFORE" ]; then
 	PASS "system: /var/lib/dkms, /usr/src and /lib/modules/* unchanged"
 else

@@ -98,7 +98,7 @@ sc_main() {
 	out=$(nft_gx g1 "ping -c 30 10.0.0.1 2>&1")
 	v=$(echo "$out" | tail -n 1 | sed -n 's/.*= [0-9.]*\/\([0-9.]*\)\/.*/\1/p')
 	[ -n "$v" ] && nft_bench ping_avg "$v" ms
-	v=$(nft_rtts "$out" | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }')
+	v=$(nft_rtts "$out" | nft_pct 50)
 	[ -n "$v" ] && nft_bench ping_p50 "$v" ms
 	nft_iperf_stop
 

@@ -13,12 +13,13 @@ NET_LAT_RUNS=${XFT_NET_LAT_RUNS:-3}
 NET_LAT_COUNT=${XFT_NET_LAT_COUNT:-30}
 
 sc_main() {
-	local why out n stats lost bad=0
+	local why out n rtts stats lost bad=0
 	why=$(xft_guest_start g1 1) || { xft_fail net-latency "boot: $why"; return; }
 	for n in $(seq 1 "$NET_LAT_RUNS"); do
 		out=$(nft_gx g1 "ping -c $NET_LAT_COUNT 10.0.0.1 2>&1")
-		stats=$(nft_rtts "$out" |
-			awk '{ a[NR] = $1; s += $1 } END { if (NR) printf "p10 %s p50 %s p90 %s max %s avg %.3f", a[int(NR * 0.1) + 1], a[int(NR * 0.5) + 1], a[int(NR * 0.9)], a[NR], s / NR }')
+		stats= rtts=$(nft_rtts "$out")
+		[ -z "$rtts" ] ||
+			stats="p10 $(echo "$rtts" | nft_pct 10) p50 $(echo "$rtts" | nft_pct 50) p90 $(echo "$rtts" | nft_pct 90) max $(echo "$rtts" | nft_pct 100) avg $(echo "$rtts" | awk '{ s += $1 } END { printf "%.3f", s / NR }')"
 		lost=$((NET_LAT_COUNT - $(echo "$out" | grep -c 'time=')))
 		xft_say "LAT $XFT_DRV run $n: ${stats:-no replies} (ms), lost $lost"
 		[ "$lost" = 0 ] || bad=$((bad + lost))
