@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # net-basic: the network frontend's negotiated features, ethtool view,
 # bulk traffic both ways (TSO/GSO, checksum offload), jumbo frames with
-# scatter-gather, and the probe's verified stream throughout.
+# scatter-gather up to the largest MTU netback takes, and the probe's
+# verified stream throughout.
 . /xft/scenarios/net-lib.inc
 
 sc_main() {
-	local why snap out feat vif mac ok=1
+	local why snap out feat vif mac top ok=1
 	why=$(xft_guest_start g1 1) || { xft_fail net-basic "boot: $why"; return; }
 	snap=$(xft_snap g1)
 	if ! nft_ours g1; then
@@ -51,6 +52,29 @@ sc_main() {
 		xft_fail net-jumbo "$out"
 	fi
 	nft_iperf_stop
+
+	# the largest MTU: with scatter-gather the guest takes 65535 bytes of
+	# frame (MTU 65521) and refuses one more; netback's vif stops at 65517,
+	# so a ping filling a 65517-byte packet crosses the ring both ways
+	# (some 16 slots each) with the rest of the path set to that
+	out=$(nft_gx g1 "ip link set eth0 mtu 65522 2>/dev/null && echo took-65522; ip link set eth0 mtu 65521 && echo took-65521; ip link set eth0 mtu 1500")
+	top=65517
+	if ! ip link set "$vif" mtu $top || ! ip link set xenbr0 mtu $top; then
+		xft_skip net-mtu-max "dom0's $vif or xenbr0 refused MTU $top"
+	else
+		out="$out; $(nft_gx g1 "ip link set eth0 mtu $top && ping -c 3 -s $((top - 28)) 10.0.0.1 2>&1 | tail -n 2; ip link set eth0 mtu 1500")"
+		xft_say "mtu-max: $(echo "$out" | tr -s ' ' | tr '\n' ';')"
+		if echo "$out" | grep -q took-65522; then
+			xft_fail net-mtu-max "eth0 took MTU 65522, more than a 65535-byte frame: $out"
+		elif ! echo "$out" | grep -q took-65521; then
+			xft_fail net-mtu-max "eth0 refused MTU 65521 with scatter-gather: $out"
+		elif ! echo "$out" | grep -q "3 packets received, 0% packet loss\|3 received, 0% packet loss"; then
+			xft_fail net-mtu-max "ping of $top-byte packets: $out"
+		else
+			xft_pass net-mtu-max "eth0 takes 65521 not 65522; 3 pings of $top-byte packets both ways"
+		fi
+	fi
+	ip link set xenbr0 mtu 1500 2>/dev/null; ip link set "$vif" mtu 1500
 
 	if why=$(xft_wait_progress g1 "$snap" 3 120); then
 		xft_say "counters: $(nft_gx g1 'cat /sys/bus/xen/devices/vif-*/netfront/counters' | tr '\n' ' ')"
