@@ -42,9 +42,9 @@ sc_main() {
 
 	# jumbo frames: dom0 side first, then the guest (scatter-gather frames)
 	vif=vif$(xft_domid g1).0
-	ip link set "$vif" mtu 9000 && ip link set xenbr0 mtu 9000
+	nft_path_mtu "$vif" 9000
 	out=$(nft_gx g1 "ip link set eth0 mtu 9000 && ping -c 3 -s 8900 10.0.0.1 2>&1 | tail -n 2; /usr/bin/iperf3 -c 10.0.0.1 -t 3 -f m 2>&1 | grep -E 'receiver|error'; /usr/bin/iperf3 -c 10.0.0.1 -t 3 -R -f m 2>&1 | grep -E 'receiver|error'; ip link set eth0 mtu 1500")
-	ip link set xenbr0 mtu 1500 2>/dev/null; ip link set "$vif" mtu 1500
+	nft_path_mtu "$vif" 1500
 	xft_say "jumbo: $(echo "$out" | tr -s ' ' | tr '\n' ';')"
 	if echo "$out" | grep -q " 0% packet loss" && [ "$(echo "$out" | grep -c receiver)" = 2 ]; then
 		xft_pass net-jumbo "MTU 9000 ping and bulk both ways"
@@ -59,7 +59,7 @@ sc_main() {
 	# (some 16 slots each) with the rest of the path set to that
 	out=$(nft_gx g1 "ip link set eth0 mtu 65522 2>/dev/null && echo took-65522; ip link set eth0 mtu 65521 && echo took-65521; ip link set eth0 mtu 1500")
 	top=65517
-	if ! ip link set "$vif" mtu $top || ! ip link set xenbr0 mtu $top; then
+	if ! nft_path_mtu "$vif" $top; then
 		xft_skip net-mtu-max "dom0's $vif or xenbr0 refused MTU $top"
 	else
 		out="$out; $(nft_gx g1 "ip link set eth0 mtu $top && ping -c 3 -s $((top - 28)) 10.0.0.1 2>&1 | tail -n 2; ip link set eth0 mtu 1500")"
@@ -74,7 +74,7 @@ sc_main() {
 			xft_pass net-mtu-max "eth0 takes 65521 not 65522; 3 pings of $top-byte packets both ways"
 		fi
 	fi
-	ip link set xenbr0 mtu 1500 2>/dev/null; ip link set "$vif" mtu 1500
+	nft_path_mtu "$vif" 1500
 
 	if why=$(xft_wait_progress g1 "$snap" 3 120); then
 		xft_say "counters: $(nft_gx g1 'cat /sys/bus/xen/devices/vif-*/netfront/counters' | tr '\n' ' ')"
