@@ -112,10 +112,14 @@ distclean: clean
 	$(Q)rm -rf $(TOP)/.cache $(TOP)/out
 
 # ---- tests ----
+# Every test target first checks (as root: installs) the host tools it needs:
+# tests/lib/prereqs.sh, the list in tests/lib/prereqs.list.
 unit:
+	$(Q)tests/lib/prereqs.sh unit
 	$(Q)$(MAKE) -C tests/unit $(if $(V),,-s) run
 
 fuzz:
+	$(Q)tests/lib/prereqs.sh fuzz
 	$(Q)$(MAKE) -C tests/unit $(if $(V),,-s) fuzz
 
 matrix:

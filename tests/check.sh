@@ -16,6 +16,9 @@ set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PARTS=${XFPM_CHECK_PARTS:-unit fuzz matrix pkg vm}
+# what this needs on the host, installed first when run as root (tests/lib/prereqs.sh)
+"$REPO/tests/lib/prereqs.sh" $PARTS ${XFPM_CHECK_FULL:+realguest} || exit 1
+export XFPM_PREREQS_DONE=1 PATH=$PATH:/usr/sbin:/sbin
 export FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 declare -A RESULT SECS
 now() { date +%s.%N; }

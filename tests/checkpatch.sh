@@ -9,6 +9,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$REPO/tests/lib/prereqs.sh" checkpatch || exit 1
+export XFPM_PREREQS_DONE=1
 # shellcheck source=lib/debarchive.sh
 . "$REPO/tests/lib/debarchive.sh"
 

@@ -27,6 +27,9 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# what this needs on the host, installed first when run as root (tests/lib/prereqs.sh)
+"$REPO/tests/lib/prereqs.sh" pkg-test || exit 1
+export XFPM_PREREQS_DONE=1 PATH=$PATH:/usr/sbin:/sbin
 # shellcheck source=../lib/debarchive.sh
 . "$REPO/tests/lib/debarchive.sh"
 
