@@ -14,7 +14,17 @@
 #               [-s "boot checkpoint ..."|all] [-r REPORT] [-e VAR=VALUE]...
 set -euo pipefail
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Run from a private copy: bash reads a script as it goes, and this file may
+# be edited while a boot (up to an hour) runs.
+if [ -z "${XFPM_RIG_SELF:-}" ]; then
+	XFPM_RIG_SELF=$(mktemp "${TMPDIR:-/tmp}/xft-rig.XXXXXX")
+	cp "${BASH_SOURCE[0]}" "$XFPM_RIG_SELF"
+	XFPM_RIG_SELF=$XFPM_RIG_SELF XFPM_RIG_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) \
+		exec bash "$XFPM_RIG_SELF" "$@"
+fi
+rm -f "$XFPM_RIG_SELF"
+REPO=$XFPM_RIG_REPO
+unset XFPM_RIG_SELF XFPM_RIG_REPO
 VM=$REPO/tests/vm
 # shellcheck source=../lib/debarchive.sh
 . "$REPO/tests/lib/debarchive.sh"
@@ -29,7 +39,7 @@ while getopts "d:g:k:s:r:e:h" opt; do
 	s) SCENARIOS=$OPTARG ;;
 	r) REPORT=$OPTARG ;;
 	e) EXTRA_CONF+=("$OPTARG") ;;
-	*) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,17p' "$REPO/tests/vm/rig.sh" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 [ "$SCENARIOS" = all ] && SCENARIOS=$ALL_SCENARIOS
@@ -43,13 +53,21 @@ for s in $SCENARIOS; do
 	[ -f "$VM/scenarios/$s.sh" ] || { echo "rig: no scenario '$s' (have: $(cd "$VM/scenarios" && ls | sed 's/\.sh$//' | tr '\n' ' '))" >&2; exit 2; }
 done
 
-for tool in qemu-system-x86_64 cpio busybox gcc; do
-	command -v "$tool" >/dev/null ||
-		{ echo "rig: '$tool' is missing (apt-get install qemu-system-x86 cpio busybox-static build-essential)" >&2; exit 2; }
-done
+# every host tool the rig calls, checked (as root: installed) before anything
+# starts (tests/lib/prereqs.sh, list in tests/lib/prereqs.list)
+case " $SCENARIOS " in *" real-guest "*) need="vm realguest" ;; *) need=vm ;; esac
+# shellcheck disable=SC2086
+"$REPO/tests/lib/prereqs.sh" $need || exit 2
+export XFPM_PREREQS_DONE=1 PATH=$PATH:/usr/sbin:/sbin
 busybox_bin=$(command -v busybox)
-file -L "$busybox_bin" 2>/dev/null | grep -q 'statically linked' || [ -x /bin/busybox ] ||
-	{ echo "rig: need a static busybox (apt-get install busybox-static)" >&2; exit 2; }
+
+# One rig boot at a time on this machine: two QEMUs on two cores starve each
+# other's guests into timeouts.  A second rig.sh waits here.
+exec 9>"${TMPDIR:-/tmp}/xfpm-rig.lock"
+if ! flock -n 9; then
+	echo "rig: another rig boot is running on this machine; waiting for it to end" >&2
+	flock 9
+fi
 
 CACHE=$XFPM_CACHE/rig
 mkdir -p "$CACHE"
@@ -332,9 +350,14 @@ while :; do
 		summary=${line#*XFT: SUMMARY }
 		echo "$summary"
 		;;
-	*XFT:*|*XFT-LOG:*)
-		echo "${line#*XFT*: }" | sed "s/^/  /"
-		[ -n "$REPORT" ] && echo "${line#*XFT*: }" >> "$REPORT"
+	*XFT-LOG:*)
+		# a guest's console or a tool's output after a failure: "  | "
+		echo "  | ${line#*XFT-LOG: }"
+		[ -n "$REPORT" ] && echo "| ${line#*XFT-LOG: }" >> "$REPORT"
+		;;
+	*XFT:*)
+		echo "  ${line#*XFT: }"
+		[ -n "$REPORT" ] && echo "${line#*XFT: }" >> "$REPORT"
 		;;
 	*"Panic on CPU"*|*"Kernel panic"*)
 		echo "  !! $line"
