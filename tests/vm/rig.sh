@@ -98,8 +98,9 @@ deb_libs() {
 XEN_LIBS=$(deb_libs $XEN_PKGS)
 XEN_LIBS="$XEN_LIBS $(deb_libs $XEN_LIBS)"
 XEN_VER=$(deb_version "$DOM0_PROFILE" xen-hypervisor-4.17-amd64)
-# (r2: virtio disk modules, for the real guest's disk)
-DOM0=$CACHE/dom0-r2-$DOM0_ABI-${XEN_VER//[:+~]/_}
+# (r2: virtio disk modules, for the real guest's disk; r3: device-mapper
+# with the delay and flakey targets, for stalled and failing backend disks)
+DOM0=$CACHE/dom0-r3-$DOM0_ABI-${XEN_VER//[:+~]/_}
 if [ ! -f "$DOM0/.ready" ]; then
 	log "building dom0 ($DOM0_ABI, Xen $XEN_VER)"
 	rm -rf "$DOM0"
@@ -140,7 +141,9 @@ if [ ! -f "$DOM0/.ready" ]; then
 	(cd "$X/$M" && find kernel/drivers/xen kernel/drivers/block/loop.ko* \
 		kernel/drivers/block/xen-blkback kernel/drivers/net/xen-netback \
 		kernel/net/bridge/bridge.ko* kernel/net/802 kernel/net/llc \
-		kernel/drivers/virtio kernel/drivers/block/virtio_blk.ko* -name '*.ko*' |
+		kernel/drivers/virtio kernel/drivers/block/virtio_blk.ko* \
+		kernel/drivers/md/dm-mod.ko* kernel/drivers/md/dm-delay.ko* \
+		kernel/drivers/md/dm-flakey.ko* -name '*.ko*' |
 		cpio -pdm --quiet "$R/$M")
 	cp "$X/$M"/modules.{order,builtin}* "$R/$M/" 2>/dev/null || true
 	find "$R/$M" -name '*.ko.xz' -exec xz -d {} +

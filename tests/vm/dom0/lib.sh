@@ -100,7 +100,7 @@ xft_guest_cfg() {
 	vcpus = $vcpus
 	on_crash = "preserve"
 	on_reboot = "preserve"
-	disk = [ 'format=raw, vdev=xvda, access=rw, script=/etc/xen/scripts/xfblock, target=$(xft_disk "$slot")' ]
+	disk = [ 'format=raw, vdev=xvda, access=rw, script=/etc/xen/scripts/xfblock, target=${XFT_DISK_TARGET:-$(xft_disk "$slot")}' ]
 	vif = [ 'mac=00:16:3e:00:00:$(printf %02x $((slot + 10))), bridge=xenbr0, script=/etc/xen/scripts/xfvif' ]
 	EOF
 	for l in "$@"; do echo "$l" >> /tmp/$name.cfg; done

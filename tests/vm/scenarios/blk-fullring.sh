@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# blk-fullring: more requests in flight than the ring has slots, through
+# checkpoints, restores and (PVH) a live migration.  Issue 17.
+#
+# The guest's frontend asks for a 4-page ring at boot
+# (xen_blkfront.max_ring_page_order=2 on its command line), so its block
+# layer keeps up to 128 requests per queue; the first restore goes to a
+# blkback that offers one page (32 slots).  From there on a load of fio jobs
+# (O_DIRECT, libaio, random reads and writes, 4 x iodepth 32) keeps more
+# requests in flight than the ring holds: the hardware queues stop for want
+# of slots and start again all the time.  The disk is a device-mapper linear
+# target over the loop device, so that dom0 can stall it.
+#
+#   blk-fullring-ops      under that load: 2 checkpoints and 2 save/restores
+#                         (and a live migration on PVH); after each, the
+#                         probe's verified I/O and the load go on
+#   blk-fullring-stalled  dom0 stalls the disk (dmsetup suspend) while the
+#                         ring is full, so the guest suspends for "xl save"
+#                         with its queues stopped and no response coming;
+#                         after the restore every request must be issued
+#                         again on the new backend and the load go on
+#                         (defect 2: nothing restarted stopped queues then)
+#
+# fio's own verification is not used under the load (fio verifies only what
+# a job wrote itself, after the fact); the probe's checksummed blocks and a
+# final fio verify pass over a region written before the operations are.
+. /xft/scenarios/blk-lib.inc
+
+FR_DM=xfdm1
+FR_SMALL="max_ring_page_order=0"
+
+sc_timeout() { echo 1800; }
+
+# fr_disk: a dm-linear device over slot 1's loop device; prints its node
+fr_disk() {
+	local loop sectors
+	loop=$(xft_disk 1) || return 1
+	dmsetup remove "$FR_DM" >/dev/null 2>&1
+	sectors=$(blockdev --getsz "$loop") || return 1
+	dmsetup create --noudevsync "$FR_DM" --table "0 $sectors linear $loop 0" || return 1
+	[ -b /dev/mapper/$FR_DM ] || { echo "no /dev/mapper/$FR_DM"; return 1; }
+	echo /dev/mapper/$FR_DM
+}
+
+# fr_io NAME: "reads writes" completed on the guest's xvda so far
+fr_io() {
+	xft_gexec "$1" "awk '{ print \$1, \$5 }' /sys/block/xvda/stat"
+}
+
+# fr_moving NAME: the guest's disk completes requests (within 30 s)
+fr_moving() {
+	local a b i
+	a=$(fr_io "$1")
+	for i in 1 2 3 4 5 6; do
+		sleep 5
+		b=$(fr_io "$1")
+		[ -n "$b" ] && [ "$b" != "$a" ] && { echo "io $a -> $b"; return 0; }
+	done
+	echo "no request completed in 30 s (io $a -> $b)"
+	return 1
+}
+
+# The load: 4 jobs, 32 each in flight, random 4 KiB reads and writes over
+# 32-64 MiB (the probe owns 0-12 MiB, the verify region is 24-32 MiB).
+fr_load_start() {
+	xft_gexec "$1" "fio --name=fr --filename=/dev/xvda --offset=32m --size=32m --direct=1 --ioengine=libaio --iodepth=32 --numjobs=4 --rw=randrw --bs=4k --time_based --runtime=3000 --group_reporting --output=/tmp/fr.out >/dev/null 2>&1 & echo \$! > /tmp/fr.pid; echo started"
+}
+fr_load_stop() {
+	xft_gexec "$1" "kill -INT \$(cat /tmp/fr.pid); i=0; while kill -0 \$(cat /tmp/fr.pid) 2>/dev/null && [ \$i -lt 60 ]; do sleep 1; i=\$((i+1)); done; grep -o 'err= *[0-9]*' /tmp/fr.out | head -n 1"
+}
+
+# A region written with fio's checksummed pattern before the operations and
+# verified after them.
+fr_verify() {
+	xft_gexec "$1" "fio --name=v --filename=/dev/xvda --offset=24m --size=8m --direct=1 --ioengine=libaio --iodepth=16 --rw=randwrite --bs=16k --verify=crc32c --do_verify=$2 --verify_only=$3 --randseed=17 --output=/tmp/v.out >/dev/null 2>&1; echo rc=\$?"
+}
+
+# fr_wait_suspended NAME: until the domain is suspended (its I/O frozen)
+fr_wait_suspended() {
+	local i st
+	for i in $(seq 1 60); do
+		st=$(xft_guest_state "$1")
+		case "$st" in *s*) return 0 ;; "") return 0 ;; esac
+		sleep 1
+	done
+	return 1
+}
+
+# the stalled save/restore (see the top of the file)
+fr_stalled_restore() {
+	local name=$1 snap out st i pid
+	snap=$(xft_snap "$name")
+	# a full ring first: the guest has its requests in flight
+	for i in $(seq 1 30); do
+		st=$(blk_stats "$name")
+		[ "$(blk_get "$st" ring_requests_in_flight)" = 32 ] && break
+		sleep 1
+	done
+	dmsetup suspend "$FR_DM" || { echo "dmsetup suspend failed"; return 1; }
+	sleep 3
+	xl save "$name" /tmp/$name.save >/tmp/fr-save.log 2>&1 &
+	pid=$!
+	if ! fr_wait_suspended "$name"; then
+		dmsetup resume "$FR_DM"
+		wait $pid
+		echo "the guest did not suspend: $(tail -n 2 /tmp/fr-save.log)"
+		return 1
+	fi
+	# the guest is gone: let the old backend finish the stalled requests
+	dmsetup resume "$FR_DM"
+	wait $pid || { echo "xl save: $(tail -n 2 /tmp/fr-save.log)"; return 1; }
+	out=$(xl restore /tmp/$name.save 2>&1) || { echo "xl restore: $(echo "$out" | tail -n 2)"; return 1; }
+	rm -f /tmp/$name.save
+	xft_wait_progress "$name" "$snap" 2 180
+}
+
+sc_main() {
+	local why st out dev ops="" op stalled="" rc
+	dev=$(fr_disk) || { xft_fail blk-fullring "dom0 disk: $dev"; return; }
+	XFT_DISK_TARGET=$dev
+	XFT_GUEST_EXTRA="$XFT_GUEST_EXTRA xen_blkfront.max_ring_page_order=2"
+	why=$(xft_guest_start g1 1) || { xft_fail blk-fullring "boot: $why"; return; }
+	out=$(fr_verify g1 0 0)
+	[ "$out" = rc=0 ] || { xft_fail blk-fullring "writing the verify region: $out"; return; }
+	# the small backend: the restored guest keeps 128 requests per queue
+	# for a 32-slot ring
+	why=$(blk_save_restore g1 "blk_reload_blkback $FR_SMALL" "") ||
+		{ xft_fail blk-fullring "restore to the small backend: $why"; blk_reload_blkback; return; }
+	if [ "$XFT_DRV" = built ]; then
+		st=$(blk_stats g1)
+		if ! out=$(blk_expect "$st" state=connected ring_page_order=0 ring_slots=32); then
+			xft_fail blk-fullring "after the restore to the small backend:$out"
+			blk_reload_blkback
+			return
+		fi
+	fi
+	out=$(fr_load_start g1)
+	[ "$out" = started ] || { xft_fail blk-fullring "fio: $out"; blk_reload_blkback; return; }
+	sleep 10
+	why=$(fr_moving g1) || { xft_fail blk-fullring-ops "the load does not run: $why"; blk_reload_blkback; return; }
+
+	# ---- operations under the load ----
+	for op in checkpoint checkpoint restore restore $( [ "$XFT_TYPE" = pvh ] && echo migrate); do
+		if [ $op = migrate ]; then
+			why=$(xft_migrate g1) && why=$(xft_wait_progress g1 "$(xft_snap g1)" 2 180)
+		else
+			why=$(xft_cycle g1 $op)
+		fi
+		rc=$?
+		[ $rc = 0 ] && why=$(fr_moving g1)
+		if [ $rc != 0 ] || [ -z "${why##no request*}" ]; then
+			xft_fail blk-fullring-ops "after $op #$(echo "$ops" | wc -w): $why; $(blk_resources "$(blk_stats g1)")"
+			blk_reload_blkback
+			return
+		fi
+		ops="$ops $op"
+	done
+	st=$(blk_stats g1)
+	if [ "$XFT_DRV" = built ] && [ "$(blk_get "$st" ring_full_stops)" = 0 ]; then
+		xft_fail blk-fullring-ops "the ring never ran full (ring_full_stops=0): the test did not test"
+		blk_reload_blkback
+		return
+	fi
+	xft_pass blk-fullring-ops "load through$ops; ring_full_stops=$(blk_get "$st" ring_full_stops) requests_replayed=$(blk_get "$st" requests_replayed)"
+
+	# ---- a save while the ring is full and the backend stalled ----
+	if why=$(fr_stalled_restore g1) && why="$why; $(fr_moving g1)"; then
+		stalled=ok
+	fi
+	st=$(blk_stats g1)
+	if [ -z "$stalled" ]; then
+		xft_fail blk-fullring-stalled "$why; $(blk_resources "$st")"
+		blk_reload_blkback
+		return
+	fi
+	out=$(fr_load_stop g1)
+	case "$out" in
+	"err= 0"|"err=0") ;;
+	*) xft_fail blk-fullring-stalled "fio reported $out"; blk_reload_blkback; return ;;
+	esac
+	out=$(fr_verify g1 1 1)
+	if [ "$out" != rc=0 ]; then
+		xft_fail blk-fullring-stalled "the verify region does not verify: $out $(xft_gexec g1 "grep -m 3 -i 'verify\|bad' /tmp/v.out")"
+		blk_reload_blkback
+		return
+	fi
+	xft_pass blk-fullring-stalled "$why; fio $out, verify region intact; $(blk_resources "$st")"
+	xft_cleanup
+	blk_reload_blkback
+	dmsetup remove "$FR_DM" >/dev/null 2>&1
+}
