@@ -33,12 +33,14 @@ sc_timeout() { echo 1800; }
 
 # fr_disk: a dm-linear device over slot 1's loop device; prints its node
 fr_disk() {
-	local loop sectors
-	loop=$(xft_disk 1) || return 1
+	local loop sectors out
+	out=$(modprobe dm-mod 2>&1) || { echo "modprobe dm-mod: $out"; return 1; }
+	loop=$(xft_disk 1) || { echo "no loop device"; return 1; }
 	dmsetup remove "$FR_DM" >/dev/null 2>&1
-	sectors=$(blockdev --getsz "$loop") || return 1
-	dmsetup create --noudevsync "$FR_DM" --table "0 $sectors linear $loop 0" || return 1
-	[ -b /dev/mapper/$FR_DM ] || { echo "no /dev/mapper/$FR_DM"; return 1; }
+	sectors=$(blockdev --getsz "$loop" 2>&1) || { echo "blockdev: $sectors"; return 1; }
+	out=$(dmsetup create --noudevsync "$FR_DM" --table "0 $sectors linear $loop 0" 2>&1) ||
+		{ echo "dmsetup create: $out"; return 1; }
+	[ -b /dev/mapper/$FR_DM ] || { echo "no /dev/mapper/$FR_DM: $(ls /dev/mapper 2>&1)"; return 1; }
 	echo /dev/mapper/$FR_DM
 }
 
