@@ -33,15 +33,17 @@ sc_timeout() { echo 1800; }
 
 # fr_disk: a dm-linear device over slot 1's loop device; prints its node
 fr_disk() {
-	local loop sectors out
+	local loop sectors out minor
 	out=$(modprobe dm-mod 2>&1) || { echo "modprobe dm-mod: $out"; return 1; }
 	loop=$(xft_disk 1) || { echo "no loop device"; return 1; }
 	dmsetup remove "$FR_DM" >/dev/null 2>&1
 	sectors=$(blockdev --getsz "$loop" 2>&1) || { echo "blockdev: $sectors"; return 1; }
 	out=$(dmsetup create --noudevsync "$FR_DM" --table "0 $sectors linear $loop 0" 2>&1) ||
 		{ echo "dmsetup create: $out"; return 1; }
-	[ -b /dev/mapper/$FR_DM ] || { echo "no /dev/mapper/$FR_DM: $(ls /dev/mapper 2>&1)"; return 1; }
-	echo /dev/mapper/$FR_DM
+	# no udev in dom0: devtmpfs has the node as dm-<minor>
+	minor=$(dmsetup info -c --noheadings -o minor "$FR_DM" 2>&1 | tr -d ' ')
+	[ -b "/dev/dm-$minor" ] || { echo "no node for $FR_DM (minor '$minor')"; return 1; }
+	echo "/dev/dm-$minor"
 }
 
 # fr_io NAME: "reads writes" completed on the guest's xvda so far
