@@ -35,6 +35,11 @@
  * dom0 may also run a command in the guest: it writes "SEQ COMMAND" to
  * data/cmd; the probe runs it with /bin/sh, stores up to 3 KiB of output in
  * data/cmd-out and then SEQ in data/cmd-seq.
+ *
+ * While /tmp/xfprobe-blk-pause exists the block thread issues nothing (it
+ * finishes its round first): a scenario that stalls the disk in dom0 needs
+ * no task of the guest blocked in synchronous I/O, or the guest's task
+ * freezer refuses the suspend.  /tmp/xfprobe-blk-paused says it is idle.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -272,6 +277,12 @@ static void *blk_thread(void *arg)
 	for (;;) {
 		int i, bad = 0, ioerr = 0;
 
+		if (!access("/tmp/xfprobe-blk-pause", F_OK)) {
+			close(open("/tmp/xfprobe-blk-paused", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+			usleep(200 * 1000);
+			continue;
+		}
+		unlink("/tmp/xfprobe-blk-paused");
 		round++;
 		/* write four slots with a new generation, verify eight */
 		for (i = 0; i < 4 && !bad && !ioerr; i++) {

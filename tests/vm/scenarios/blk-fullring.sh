@@ -90,10 +90,15 @@ fr_wait_suspended() {
 	return 1
 }
 
-# the stalled save/restore (see the top of the file)
+# The stalled save/restore (see the top of the file).  The probe's block
+# thread pauses first: a task blocked in synchronous I/O on the stalled disk
+# cannot be frozen, and the guest refuses the suspend ("Freezing of tasks
+# failed").  fio's tasks wait for their asynchronous I/O interruptibly and
+# freeze with their requests in flight.
 fr_stalled_restore() {
 	local name=$1 snap out st i pid
-	snap=$(xft_snap "$name")
+	out=$(xft_gexec "$name" "touch /tmp/xfprobe-blk-pause; i=0; while [ ! -e /tmp/xfprobe-blk-paused ] && [ \$i -lt 60 ]; do sleep 1; i=\$((i+1)); done; ls /tmp/xfprobe-blk-paused")
+	[ "$out" = /tmp/xfprobe-blk-paused ] || { echo "the probe's block thread did not pause: $out"; return 1; }
 	# a full ring first: the guest has its requests in flight
 	for i in $(seq 1 30); do
 		st=$(blk_stats "$name")
@@ -115,6 +120,9 @@ fr_stalled_restore() {
 	wait $pid || { echo "xl save: $(tail -n 2 /tmp/fr-save.log)"; return 1; }
 	out=$(xl restore /tmp/$name.save 2>&1) || { echo "xl restore: $(echo "$out" | tail -n 2)"; return 1; }
 	rm -f /tmp/$name.save
+	snap=$(xft_snap "$name")
+	out=$(xft_gexec "$name" "rm -f /tmp/xfprobe-blk-pause; echo resumed")
+	[ "$out" = resumed ] || { echo "after the restore the guest does not answer: $out"; return 1; }
 	xft_wait_progress "$name" "$snap" 2 180
 }
 
