@@ -79,7 +79,12 @@ deb_profile_sources() {
 # Set up (once) and refresh (when stale) the private apt tree of a profile.
 # Prints the path of its apt.conf.
 deb_apt() {
-	local profile=$1 d="$XFPM_CACHE/apt/$1" stamp now age
+	local profile=$1 d="$XFPM_CACHE/apt/$1" stamp now age lock new
+	# one process at a time per profile: two runs may share the cache (a
+	# rig boot and make check's matrix), and apt's own lock only refuses
+	mkdir -p "$d"
+	exec {lock}>"$d/.lock"
+	flock "$lock"
 	if [ ! -f "$d/apt.conf" ]; then
 		mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/etc/apt.conf.d" \
 			"$d/etc/preferences.d" "$d/etc/sources.list.d"
@@ -101,12 +106,13 @@ deb_apt() {
 		Acquire::Languages "none";
 		EOF
 	fi
-	deb_profile_sources "$profile" > "$d/etc/sources.list.new"
-	if ! cmp -s "$d/etc/sources.list.new" "$d/etc/sources.list"; then
-		mv "$d/etc/sources.list.new" "$d/etc/sources.list"
+	new=$(mktemp "$d/etc/sources.list.XXXXXX")
+	deb_profile_sources "$profile" > "$new"
+	if ! cmp -s "$new" "$d/etc/sources.list"; then
+		mv "$new" "$d/etc/sources.list"
 		rm -f "$d/updated"
 	else
-		rm -f "$d/etc/sources.list.new"
+		rm -f "$new"
 	fi
 	stamp="$d/updated"
 	now=$(date +%s)
@@ -118,6 +124,7 @@ deb_apt() {
 			{ cat "$d/update.log" >&2; deb_die "apt-get update failed for $profile"; }
 		touch "$stamp"
 	fi
+	exec {lock}>&-
 	echo "$d/apt.conf"
 }
 
@@ -142,10 +149,13 @@ deb_dep_matching() {
 # Download packages (exact candidate versions) into the profile's deb folder,
 # reusing what is cached.  Prints the .deb paths, one per line.
 deb_fetch() {
-	local profile=$1 pkg ver file dir="$XFPM_CACHE/debs/$1" conf
+	local profile=$1 pkg ver file dir="$XFPM_CACHE/debs/$1" conf lock
 	shift
 	mkdir -p "$dir"
 	conf=$(deb_apt "$profile")
+	# (two runs sharing the cache must not download into one file at once)
+	exec {lock}>"$dir/.lock"
+	flock "$lock"
 	for pkg in "$@"; do
 		ver=$(deb_version "$profile" "$pkg")
 		[ -n "$ver" ] || deb_die "package '$pkg' not found in $profile"
@@ -161,6 +171,7 @@ deb_fetch() {
 		fi
 		echo "$file"
 	done
+	exec {lock}>&-
 }
 
 # Extract a .deb into a directory once (stamped by the .deb's name).
