@@ -222,16 +222,26 @@ guest_initrd() {
 
 for k in $KERNELS; do
 	read -r prof abi < <(deb_kernel_abi "$k")
-	G=$CACHE/guest-$abi
+	# (r2: ext4 and what it needs, in load order, for filesystem tests)
+	G=$CACHE/guest-r2-$abi
 	if [ ! -f "$G/.ready" ]; then
 		log "fetching guest kernel $abi"
 		rm -rf "$G"
 		mkdir -p "$G"
 		deb_extract "$(deb_kernel_image "$prof" "$abi")" "$G/x"
 		cp "$G/x/boot/vmlinuz-$abi" "$G/vmlinuz"
-		mkdir -p "$G/intree"
+		mkdir -p "$G/intree" "$G/fs"
 		for m in drivers/block/xen-blkfront drivers/net/xen-netfront; do
 			cp "$G/x/lib/modules/$abi/kernel/$m".ko* "$G/intree/"
+		done
+		# modules the kernel has built in are simply not there
+		: > "$G/fs/ext4.order"
+		for m in lib/crc16 fs/mbcache crypto/crc32c_generic fs/jbd2/jbd2 fs/ext4/ext4; do
+			for f in "$G/x/lib/modules/$abi/kernel/$m".ko*; do
+				[ -f "$f" ] || continue
+				cp "$f" "$G/fs/"
+				echo "${m##*/}.ko" >> "$G/fs/ext4.order"
+			done
 		done
 		rm -rf "$G/x"
 		touch "$G/.ready"
@@ -268,7 +278,7 @@ for k in $KERNELS; do
 			done
 			;;
 		esac
-		for f in "$bdir"/tests/fault/*.ko; do
+		for f in "$bdir"/tests/fault/*.ko "$G"/fs/*; do
 			[ -f "$f" ] && mods+=("extra:$f")
 		done
 		guest_initrd "$RUN/xft/guests/$k/initrd-$d.gz" "${mods[@]}"
