@@ -196,6 +196,32 @@ install_tools() {
 	done
 }
 
+# install_xfback ROOT: the test block backend (tests/vm/backend) as
+# ROOT/usr/bin/xfback and its hotplug script; built here against libxen-dev's
+# headers, linked against the libxen*.so that dom0 already carries
+install_xfback() {
+	local root=$1 dev=$CACHE/xfback-dev-${XEN_VER//[:+~]/_} bin=$CACHE/xfback deb f
+	if [ ! -f "$dev/.ready" ]; then
+		rm -rf "$dev"
+		# shellcheck disable=SC2046
+		for deb in $(deb_fetch "$DOM0_PROFILE" libxen-dev $(deb_libs libxen-dev)); do
+			deb_extract "$deb" "$dev"
+		done
+		touch "$dev/.ready"
+	fi
+	for f in "$VM"/backend/*.[ch]; do
+		[ "$f" -nt "$bin" ] && rm -f "$bin"
+	done
+	if [ ! -x "$bin" ] || [ "$dev/.ready" -nt "$bin" ]; then
+		log "building xfback"
+		gcc -O2 -g -Wall -Wextra -I"$dev/usr/include" -L"$dev/usr/lib/x86_64-linux-gnu" \
+			-Wl,-rpath-link,"$dev/usr/lib/x86_64-linux-gnu" -o "$bin" "$VM"/backend/*.c \
+			-lxenstore -lxengnttab -lxenevtchn || { log "xfback did not build"; exit 1; }
+	fi
+	cp "$bin" "$root/usr/bin/xfback"
+	cp "$VM/backend/xfback-hotplug" "$root/etc/xen/scripts/xfback"
+}
+
 # ---- guests ----
 mkdir -p "$RUN/xft/guests"
 guest_initrd() {
@@ -294,6 +320,8 @@ cp "$VM"/scenarios/*.sh "$VM"/scenarios/*.inc "$R/xft/scenarios/"
 cp "$VM/dom0/xfblock" "$VM/dom0/xfvif" "$R/etc/xen/scripts/"
 cp "$PROBE" "$R/bin/xfprobe"
 install_tools "$VM/dom0/tools.list" "$R"
+mkdir -p "$R/usr/bin"
+install_xfback "$R"
 mv "$RUN/xft/guests" "$R/xft/"
 # The real-guest scenario: a debootstrapped Debian disk (QEMU gives it to
 # dom0 as a virtio disk) and Xen's PV GRUB, which boots the guest's own

@@ -87,9 +87,16 @@ xft_dump_guest_logs() {
 # with one vCPU none in the same sets, one in a longer run), README "Known
 # problems".
 xft_guest_cfg() {
-	local name=$1 slot=$2 g=/xft/guests/$XFT_KERNEL vcpus=${XFT_GUEST_VCPUS:-}
+	local name=$1 slot=$2 g=/xft/guests/$XFT_KERNEL vcpus=${XFT_GUEST_VCPUS:-} disk
 	shift 2
 	[ -n "$vcpus" ] || { [ "$XFT_TYPE" = pvh ] && vcpus=1 || vcpus=2; }
+	# xvda: blkback, or with XFT_BLK_BACKEND=xfback the rig's own backend
+	# (tests/vm/backend/xfback.c) over the same file, tag disk<SLOT>
+	case ${XFT_BLK_BACKEND:-blkback} in
+	blkback) disk="script=/etc/xen/scripts/xfblock, target=${XFT_DISK_TARGET:-$(xft_disk "$slot")}" ;;
+	xfback) xft_disk "$slot" >/dev/null && disk="script=/etc/xen/scripts/xfback, target=${XFT_DISK_TARGET:-/tmp/disk$slot.img}" ;;
+	*) echo "XFT_BLK_BACKEND must be blkback or xfback, not '$XFT_BLK_BACKEND'" >&2; return 1 ;;
+	esac
 	cat > /tmp/$name.cfg <<-EOF
 	name = "$name"
 	type = "$XFT_TYPE"
@@ -100,7 +107,7 @@ xft_guest_cfg() {
 	vcpus = $vcpus
 	on_crash = "preserve"
 	on_reboot = "preserve"
-	disk = [ 'format=raw, vdev=xvda, access=rw, script=/etc/xen/scripts/xfblock, target=${XFT_DISK_TARGET:-$(xft_disk "$slot")}' ]
+	disk = [ 'format=raw, vdev=xvda, access=rw, $disk' ]
 	vif = [ 'mac=00:16:3e:00:00:$(printf %02x $((slot + 10))), bridge=xenbr0, script=/etc/xen/scripts/xfvif' ]
 	EOF
 	for l in "$@"; do echo "$l" >> /tmp/$name.cfg; done
@@ -282,6 +289,8 @@ xft_cleanup() {
 		xl destroy "$d" >/dev/null 2>&1
 	done
 	rm -f /tmp/*.save
+	# xfback's per-disk settings (tests/vm/backend/xfback.c) end with the scenario
+	xenstore-rm /xfback 2>/dev/null
 }
 
 # xft_run_scenario NAME KERNEL TYPE DRIVERS
