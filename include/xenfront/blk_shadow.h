@@ -146,7 +146,34 @@ enum xfb_frag_result xfb_acct_frag_done(struct xfb_acct *a, u8 frag, int16_t sta
  */
 bool xfb_acct_abort(struct xfb_acct *a);
 
-/* Combine two response statuses: ERROR beats EOPNOTSUPP beats OKAY. */
+/*
+ * Status of our own, never on the ring: the fragment was refused as sent and
+ * the whole request must be issued again, under the connection's new limits,
+ * instead of being handed back.
+ */
+#define XFB_ST_REISSUE		(-64)
+
+/* Combine two statuses: ERROR beats REISSUE beats EOPNOTSUPP beats OKAY. */
 int16_t xfb_status_merge(int16_t a, int16_t b);
+
+/* What the glue must do with one answered fragment. */
+struct xfb_frag_outcome {
+	int16_t status;		/* to account for the fragment: XFB_RSP_* or XFB_ST_REISSUE */
+	bool copy;		/* copy read data out of the fragment's pool pages */
+	bool refused;		/* the backend refused an optional operation: stop sending it */
+	bool violation;		/* the backend broke the protocol: fail the ring afterwards */
+	bool io_error;		/* an I/O error worth a log line */
+};
+
+/*
+ * Decide the outcome of a fragment sent as rsp_op with nsegs data pages
+ * (read: the data flows to the guest), answered with status (one of the
+ * XFB_RSP_* values: xfb_shadow_check has passed).  released is false when
+ * the backend still mapped one of the fragment's grants after answering:
+ * those pages were handed to the kernel's deferred release and hold nothing
+ * the guest may use.
+ */
+void xfb_frag_outcome(u8 rsp_op, int16_t status, u16 nsegs, bool read, bool released,
+		      struct xfb_frag_outcome *o);
 
 #endif /* XENFRONT_BLK_SHADOW_H */

@@ -79,6 +79,15 @@ u32 xfb_pool_fit_indirect(u32 max_indirect, u32 nr_rings, u32 slots, u64 budget)
 int xfb_plan(const struct xfb_io *io, const struct xfb_conn *c, struct xfb_frag *f,
 	     u32 max);
 
+/*
+ * A FUA write on a connection with a write cache it can flush but no
+ * barrier (only reached by a request replayed from a barrier connection:
+ * the queue offers FUA only with barriers).  Its fragments are planned as
+ * plain writes; the glue completes the request only after an empty flush
+ * (xfb_plan of an XFB_IO_FLUSH) issued once every fragment was answered.
+ */
+bool xfb_plan_needs_postflush(const struct xfb_io *io, const struct xfb_conn *c);
+
 /* Bytes of data in page seg of fragment f. */
 static inline u32 xfb_frag_seg_bytes(const struct xfb_frag *f, u32 seg)
 {

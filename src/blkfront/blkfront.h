@@ -92,6 +92,8 @@ struct blkfront_ring {
 struct blkfront_rq {
 	struct xfb_acct acct;
 	blk_status_t status;
+	bool reissue;		/* refused as sent: issue it again, do not end it */
+	bool postflush;		/* a FUA write on a flush-only ring: flush when written */
 };
 
 struct blkfront_info {
@@ -135,10 +137,12 @@ struct blkfront_info {
 	atomic_t inflight;		/* block requests on the rings */
 	atomic_t slots_busy;		/* ring requests outstanding */
 	atomic64_t replayed;		/* requests re-issued after a restore */
+	atomic64_t reissued;		/* ... after the backend refused their flush */
 	atomic64_t malformed;		/* responses that failed the checks */
 	atomic64_t xs_invalid;		/* xenstore values that failed the checks */
 	atomic64_t deferred;		/* grants left to the kernel (still mapped) */
 	atomic64_t split;		/* requests issued as several ring requests */
+	atomic64_t ring_full;		/* hardware queue stops for want of ring slots */
 	atomic64_t completed;		/* requests handed back */
 	atomic64_t failed;		/* ... with an error */
 	atomic64_t reconnects;		/* connections after a restore */

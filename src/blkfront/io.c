@@ -207,15 +207,24 @@ static blk_status_t to_blk_status(int16_t st)
 	}
 }
 
-/* Hand a finished request back to the block layer (ring lock held). */
+/*
+ * Hand a finished request back to the block layer (ring lock held), or,
+ * when the backend refused it as sent, back to the requeue list: the
+ * completion callback issues it again under the ring's new limits.
+ */
 static void finish_req(struct blkfront_ring *r, struct blkfront_rq *brq)
 {
 	struct blkfront_info *info = r->info;
 
-	brq->status = to_blk_status(brq->acct.status);
-	if (brq->status)
-		atomic64_inc(&info->failed);
-	atomic64_inc(&info->completed);
+	brq->reissue = brq->acct.status == XFB_ST_REISSUE;
+	if (brq->reissue) {
+		atomic64_inc(&info->reissued);
+	} else {
+		brq->status = to_blk_status(brq->acct.status);
+		if (brq->status)
+			atomic64_inc(&info->failed);
+		atomic64_inc(&info->completed);
+	}
 	blk_mq_complete_request(blk_mq_rq_from_pdu(brq));
 	if (atomic_dec_and_test(&info->inflight))
 		wake_up_all(&info->drain_wq);
@@ -277,17 +286,55 @@ static void ring_violation(struct blkfront_ring *r, enum xfb_rsp_verdict v,
 	schedule_work(&info->fail_work);
 }
 
-/* The backend refused an optional operation: stop sending it. */
+/*
+ * The backend refused an optional operation: stop sending it (ring lock
+ * held).  This ring stops at once, so that a request issued again after
+ * the refusal is planned without it; the work item tells the other rings
+ * and the block layer.
+ */
 static void feature_refused(struct blkfront_ring *r, u8 op)
 {
 	struct blkfront_info *info = r->info;
 	int bit = op == BLKIF_OP_DISCARD ? BF_OFF_DISCARD : BF_OFF_FLUSH;
 
+	if (bit == BF_OFF_DISCARD) {
+		r->conn.discard = false;
+		r->conn.secure_discard = false;
+	} else {
+		r->conn.flush_cache = false;
+		r->conn.barrier = false;
+	}
 	if (!test_and_set_bit(bit, &info->feature_off)) {
 		dev_warn_ratelimited(&info->xdev->dev, "backend does not support %s\n",
 				     op == BLKIF_OP_DISCARD ? "discard" : "cache flushes");
 		schedule_work(&info->feature_work);
 	}
+}
+
+static void issue_frag(struct blkfront_ring *r, struct request *req, struct blkfront_rq *brq,
+		       const struct xfb_frag *f, u8 idx, grant_ref_t *head);
+
+/*
+ * Every fragment of a FUA write planned for a flush-only ring was written:
+ * issue the empty flush that makes it durable, in the slot the last
+ * fragment just gave back (ring lock held).  False when none is needed any
+ * more (the ring lost its flush, or is no longer accepting).
+ */
+static bool issue_postflush(struct blkfront_ring *r, struct blkfront_rq *brq)
+{
+	struct xfb_io io = { .kind = XFB_IO_FLUSH };
+	struct xfb_frag f;
+	bool notify;
+
+	brq->postflush = false;
+	if (!r->accepting || !r->shadow.nr_free || xfb_plan(&io, &r->conn, &f, 1) != 1)
+		return false;
+	xfb_acct_begin(&brq->acct, 1);
+	issue_frag(r, blk_mq_rq_from_pdu(brq), brq, &f, 0, NULL);
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&r->ring, notify);
+	if (notify)
+		notify_remote_via_irq(r->evtchn.irq);
+	return true;
 }
 
 /* One checked response (ring lock held).  False: the ring was failed. */
@@ -298,16 +345,14 @@ static bool frag_done(struct blkfront_ring *r, u32 slot, const struct blkif_resp
 	struct blkfront_rq *brq = xs->owner;
 	struct blkfront_slot *s = &r->slots[slot];
 	u8 frag = xs->frag, op = xs->rsp_op;
-	bool clean;
+	struct xfb_frag_outcome o;
 
-	clean = slot_ungrant(r, slot);
-	if (rsp->status == BLKIF_RSP_OKAY && s->read && s->nsegs)
+	xfb_frag_outcome(op, rsp->status, s->nsegs, s->read, slot_ungrant(r, slot), &o);
+	if (o.copy)
 		copy_data(s->req, slot_pages(r, slot), s->byte_off, s->bytes, true);
-	if (rsp->status == BLKIF_RSP_EOPNOTSUPP &&
-	    (op == BLKIF_OP_FLUSH_DISKCACHE || op == BLKIF_OP_WRITE_BARRIER ||
-	     op == BLKIF_OP_DISCARD))
+	if (o.refused)
 		feature_refused(r, op);
-	else if (rsp->status != BLKIF_RSP_OKAY)
+	if (o.io_error)
 		dev_err_ratelimited(&info->xdev->dev, "%s: I/O error %d (operation %u, sector %llu)\n",
 				    info->vd.name, rsp->status, op,
 				    (unsigned long long)blk_rq_pos(s->req));
@@ -315,8 +360,11 @@ static bool frag_done(struct blkfront_ring *r, u32 slot, const struct blkif_resp
 	xfb_shadow_put(&r->shadow, slot);
 	atomic_dec(&info->slots_busy);
 
-	switch (xfb_acct_frag_done(&brq->acct, frag, rsp->status)) {
+	switch (xfb_acct_frag_done(&brq->acct, frag, o.status)) {
 	case XFB_FRAG_LAST:
+		if (brq->postflush && brq->acct.status == XFB_RSP_OKAY && !o.violation &&
+		    issue_postflush(r, brq))
+			break;
 		finish_req(r, brq);
 		break;
 	case XFB_FRAG_PENDING:
@@ -326,7 +374,7 @@ static bool frag_done(struct blkfront_ring *r, u32 slot, const struct blkif_resp
 		ring_violation(r, XFB_RV_DUPLICATE, rsp, "fragment answered twice");
 		return false;
 	}
-	if (!clean) {
+	if (o.violation) {
 		ring_violation(r, XFB_RV_OK, rsp, "grant still mapped after its response");
 		return false;
 	}
@@ -552,8 +600,12 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return n == -EOPNOTSUPP ? BLK_STS_NOTSUPP : BLK_STS_IOERR;
 	}
 	if (r->shadow.nr_free < (u32)n) {
-		/* restarted by the interrupt handler when slots free up */
+		/*
+		 * restarted by the interrupt handler when slots free up, or by
+		 * the control path when the ring is replaced or failed
+		 */
 		blk_mq_stop_hw_queue(hctx);
+		atomic64_inc(&info->ring_full);
 		st = BLK_STS_DEV_RESOURCE;
 		goto out_unlock;
 	}
@@ -567,6 +619,8 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 
 	xfb_acct_begin(&brq->acct, (u8)n);
+	brq->reissue = false;
+	brq->postflush = xfb_plan_needs_postflush(&io, &r->conn);
 	for (i = 0; i < n; i++)
 		issue_frag(r, req, brq, &frags[i], (u8)i, &head);
 	if (grants)
@@ -589,6 +643,11 @@ static void blkfront_complete_rq(struct request *req)
 {
 	struct blkfront_rq *brq = blk_mq_rq_to_pdu(req);
 
+	if (brq->reissue) {
+		brq->reissue = false;
+		blk_mq_requeue_request(req, true);
+		return;
+	}
 	blk_mq_end_request(req, brq->status);
 }
 

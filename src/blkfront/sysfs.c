@@ -97,6 +97,8 @@ BF_ATTR(ring_requests_in_flight, "%d", atomic_read(&info->slots_busy));
 BF_ATTR(connections, "%u", info->connections);
 BF_ATTR(reconnects, "%lld", (long long)atomic64_read(&info->reconnects));
 BF_ATTR(requests_replayed, "%lld", (long long)atomic64_read(&info->replayed));
+BF_ATTR(requests_reissued, "%lld", (long long)atomic64_read(&info->reissued));
+BF_ATTR(ring_full_stops, "%lld", (long long)atomic64_read(&info->ring_full));
 BF_ATTR(requests_split, "%lld", (long long)atomic64_read(&info->split));
 BF_ATTR(requests_completed, "%lld", (long long)atomic64_read(&info->completed));
 BF_ATTR(requests_failed, "%lld", (long long)atomic64_read(&info->failed));
@@ -139,6 +141,8 @@ static struct attribute *blkfront_attrs[] = {
 	&dev_attr_connections.attr,
 	&dev_attr_reconnects.attr,
 	&dev_attr_requests_replayed.attr,
+	&dev_attr_requests_reissued.attr,
+	&dev_attr_ring_full_stops.attr,
 	&dev_attr_requests_split.attr,
 	&dev_attr_requests_completed.attr,
 	&dev_attr_requests_failed.attr,

@@ -51,6 +51,12 @@ const char *blkfront_state_name(enum blkfront_state s)
  * Stop issuing while suspended or while the rings are being rebuilt; let
  * requests through (to be failed) once the device is closing or broken.
  * 5.10 has no quiesce nesting, so only transitions are applied.
+ *
+ * Whenever the queue may run, hardware queues that queue_rq stopped for
+ * want of ring slots are started too: only a response on a live ring
+ * restarts them otherwise, and after a restore, a reconnection or a failed
+ * ring no response will come for the requests they hold (issue 17).  A
+ * queue whose ring is still full just stops again.
  */
 static void update_quiesce(struct blkfront_info *info)
 {
@@ -71,6 +77,8 @@ static void update_quiesce(struct blkfront_info *info)
 		want = info->frozen;
 		break;
 	}
+	if (!want)
+		blk_mq_start_stopped_hw_queues(info->gd->queue, true);
 	if (want == info->quiesced)
 		return;
 	if (want)
@@ -347,6 +355,20 @@ static void talk(struct blkfront_info *info)
 	xfb_negotiate_talk((const char * const *)raw, &info->params, &info->talk);
 	report_invalid(info, info->talk.invalid, raw);
 	free_raw(raw);
+	/*
+	 * The block layer keeps the hardware queues of the first connection;
+	 * a later backend that offers more queues gets no more rings than
+	 * there are queues to feed them (more would be allocated, never used).
+	 */
+	if (info->tag_set_ok && info->talk.nr_queues > info->tag_set.nr_hw_queues) {
+		dev_info(&info->xdev->dev, "%s: using %u of the %u queues offered: the disk has %u hardware queues\n",
+			 info->vd.name, info->tag_set.nr_hw_queues, info->talk.nr_queues,
+			 info->tag_set.nr_hw_queues);
+		info->talk.nr_queues = info->tag_set.nr_hw_queues;
+	}
+	/* a new connection: whatever broke the last one is history */
+	info->broken = false;
+	WRITE_ONCE(info->broken_reason, NULL);
 
 	info->connections++;
 	err = alloc_rings(info, info->talk.nr_queues);
@@ -543,6 +565,18 @@ static void backend_gone(struct blkfront_info *info, enum xenbus_state bstate)
 		}
 		return;
 	case BF_WAITING:
+		/*
+		 * No backend to wait for any more (its directory is gone, or
+		 * the layer gave up on one that never came after a restore):
+		 * the requests held since the restore fail.
+		 */
+		if (bstate != XenbusStateUnknown || !info->gd)
+			return;
+		if (!info->disk_dead) {
+			xfb_mark_disk_dead(info->gd);
+			info->disk_dead = true;
+		}
+		break;
 	case BF_CLOSED:
 	case BF_REMOVED:
 		return;
@@ -659,6 +693,12 @@ static int blkfront_restore(struct xenfront_device *xf, enum xfpm_mode mode)
 	struct blkfront_info *info = xenfront_get_drvdata(xf);
 	unsigned int i, n = 0;
 
+	/*
+	 * A protocol violation just before the suspend may still have its
+	 * work pending: it belongs to the dead connection and must not fail
+	 * the next one (the requests of that ring were failed with it).
+	 */
+	cancel_work_sync(&info->fail_work);
 	mutex_lock(&info->mutex);
 	info->frozen = false;
 	if (info->state == BF_REMOVED || info->disk_dead) {

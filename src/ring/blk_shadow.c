@@ -127,11 +127,53 @@ int16_t xfb_status_merge(int16_t a, int16_t b)
 {
 	if (a == XFB_RSP_ERROR || b == XFB_RSP_ERROR)
 		return XFB_RSP_ERROR;
+	if (a == XFB_ST_REISSUE || b == XFB_ST_REISSUE)
+		return XFB_ST_REISSUE;
 	if (a == XFB_RSP_EOPNOTSUPP || b == XFB_RSP_EOPNOTSUPP)
 		return XFB_RSP_EOPNOTSUPP;
 	if (a != XFB_RSP_OKAY || b != XFB_RSP_OKAY)
 		return XFB_RSP_ERROR;
 	return XFB_RSP_OKAY;
+}
+
+static bool op_optional(u8 op)
+{
+	return op == XFB_OP_FLUSH_DISKCACHE || op == XFB_OP_WRITE_BARRIER ||
+	       op == XFB_OP_DISCARD;
+}
+
+void xfb_frag_outcome(u8 rsp_op, int16_t status, u16 nsegs, bool read, bool released,
+		      struct xfb_frag_outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (!released) {
+		/* our copy of the data is gone with the page; trust no answer */
+		o->violation = true;
+		o->status = XFB_RSP_ERROR;
+		return;
+	}
+	switch (status) {
+	case XFB_RSP_OKAY:
+		o->status = XFB_RSP_OKAY;
+		o->copy = read && nsegs;
+		return;
+	case XFB_RSP_EOPNOTSUPP:
+		if (!op_optional(rsp_op))
+			break;
+		o->refused = true;
+		if (rsp_op == XFB_OP_DISCARD)
+			o->status = XFB_RSP_EOPNOTSUPP;
+		else if (nsegs)
+			/* a durable write the backend did not do: as a plain write */
+			o->status = XFB_ST_REISSUE;
+		else
+			o->status = XFB_RSP_OKAY;
+		return;
+	default:
+		break;
+	}
+	o->io_error = true;
+	o->status = XFB_RSP_ERROR;
 }
 
 void xfb_acct_begin(struct xfb_acct *a, u8 nfrags)

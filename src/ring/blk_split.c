@@ -33,16 +33,21 @@ u32 xfb_pool_fit_indirect(u32 max_indirect, u32 nr_rings, u32 slots, u64 budget)
 	return (u32)(per_slot - 1);
 }
 
-/* Writes that must be durable travel as barrier or flush operations. */
+/*
+ * Writes that must be durable travel as barrier operations.  A flush with
+ * data would flush before the write and leave the write itself cached, so
+ * on a flush-only connection they go as plain writes followed by an empty
+ * flush (xfb_plan_needs_postflush); without either, the backend writes
+ * through and a plain write is durable.
+ */
 static u8 durable_write_op(const struct xfb_conn *c)
 {
-	if (c->barrier)
-		return XFB_OP_WRITE_BARRIER;
-	if (c->flush_cache)
-		/* flush before the write: what the barrier gave, minus the drain */
-		return XFB_OP_FLUSH_DISKCACHE;
-	/* neither: the backend writes through, a plain write is durable */
-	return XFB_OP_WRITE;
+	return c->barrier ? XFB_OP_WRITE_BARRIER : XFB_OP_WRITE;
+}
+
+bool xfb_plan_needs_postflush(const struct xfb_io *io, const struct xfb_conn *c)
+{
+	return io->kind == XFB_IO_WRITE && io->fua && !c->barrier && c->flush_cache;
 }
 
 u32 xfb_frag_max_segs(const struct xfb_conn *c, const struct xfb_io *io)

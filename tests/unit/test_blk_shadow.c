@@ -219,6 +219,99 @@ TEST(status_merge)
 	CHECK(xfb_rsp_verdict_name((enum xfb_rsp_verdict)99)[0] == '?');
 }
 
+/*
+ * Issue 17, defect 1: a backend that answers a read while it still maps one
+ * of the fragment's pages.  That page went to the deferred release: nothing
+ * may be copied out of it, and the request must fail rather than complete
+ * with data the backend never delivered to us.
+ */
+TEST(outcome_grant_still_mapped)
+{
+	struct xfb_frag_outcome o;
+
+	xfb_frag_outcome(XFB_OP_READ, XFB_RSP_OKAY, 4, true, false, &o);
+	CHECK(!o.copy);
+	CHECK(o.violation);
+	CHECK_EQ(o.status, XFB_RSP_ERROR);
+	/* an indirect read (answered as a read) and a write alike */
+	xfb_frag_outcome(XFB_OP_READ, XFB_RSP_OKAY, 200, true, false, &o);
+	CHECK(!o.copy);
+	CHECK_EQ(o.status, XFB_RSP_ERROR);
+	xfb_frag_outcome(XFB_OP_WRITE, XFB_RSP_OKAY, 4, false, false, &o);
+	CHECK(!o.copy);
+	CHECK(o.violation);
+	CHECK_EQ(o.status, XFB_RSP_ERROR);
+	/* released grants: the read data is ours to copy */
+	xfb_frag_outcome(XFB_OP_READ, XFB_RSP_OKAY, 4, true, true, &o);
+	CHECK(o.copy);
+	CHECK(!o.violation);
+	CHECK_EQ(o.status, XFB_RSP_OKAY);
+	xfb_frag_outcome(XFB_OP_READ, XFB_RSP_ERROR, 4, true, true, &o);
+	CHECK(!o.copy);
+	CHECK(o.io_error);
+	CHECK_EQ(o.status, XFB_RSP_ERROR);
+}
+
+/*
+ * Issue 17, defect 3: a flush or barrier answered EOPNOTSUPP.  An empty one
+ * completes (the backend has no cache it can flush, so none is left to
+ * flush: the in-tree driver's answer) and flushes are turned off; one that
+ * carried a write (a FUA or preflush write) was not written, so it is issued
+ * again as a plain write instead of failing or completing unwritten.
+ * Discard keeps its "not supported".
+ */
+TEST(outcome_refused_flush)
+{
+	struct xfb_frag_outcome o;
+
+	xfb_frag_outcome(XFB_OP_FLUSH_DISKCACHE, XFB_RSP_EOPNOTSUPP, 0, false, true, &o);
+	CHECK(o.refused);
+	CHECK(!o.io_error);
+	CHECK_EQ(o.status, XFB_RSP_OKAY);
+	xfb_frag_outcome(XFB_OP_WRITE_BARRIER, XFB_RSP_EOPNOTSUPP, 0, false, true, &o);
+	CHECK(o.refused);
+	CHECK_EQ(o.status, XFB_RSP_OKAY);
+	xfb_frag_outcome(XFB_OP_FLUSH_DISKCACHE, XFB_RSP_EOPNOTSUPP, 3, false, true, &o);
+	CHECK(o.refused);
+	CHECK(!o.io_error);
+	CHECK_EQ(o.status, XFB_ST_REISSUE);
+	xfb_frag_outcome(XFB_OP_WRITE_BARRIER, XFB_RSP_EOPNOTSUPP, 11, false, true, &o);
+	CHECK(o.refused);
+	CHECK_EQ(o.status, XFB_ST_REISSUE);
+	xfb_frag_outcome(XFB_OP_DISCARD, XFB_RSP_EOPNOTSUPP, 0, false, true, &o);
+	CHECK(o.refused);
+	CHECK_EQ(o.status, XFB_RSP_EOPNOTSUPP);
+	/* a real error on a flush stays an error: durability is not assumed */
+	xfb_frag_outcome(XFB_OP_FLUSH_DISKCACHE, XFB_RSP_ERROR, 0, false, true, &o);
+	CHECK(!o.refused);
+	CHECK(o.io_error);
+	CHECK_EQ(o.status, XFB_RSP_ERROR);
+	/* "not supported" for a plain read or write is an I/O error */
+	xfb_frag_outcome(XFB_OP_WRITE, XFB_RSP_EOPNOTSUPP, 2, false, true, &o);
+	CHECK(!o.refused);
+	CHECK(o.io_error);
+	CHECK_EQ(o.status, XFB_RSP_ERROR);
+}
+
+/* A split request: one refused fragment sends the whole request again. */
+TEST(acct_reissue)
+{
+	struct xfb_acct a;
+
+	xfb_acct_begin(&a, 2);
+	CHECK_EQ(xfb_acct_frag_done(&a, 0, XFB_ST_REISSUE), XFB_FRAG_PENDING);
+	CHECK_EQ(xfb_acct_frag_done(&a, 1, XFB_RSP_OKAY), XFB_FRAG_LAST);
+	CHECK_EQ(a.status, XFB_ST_REISSUE);
+	/* ... but an error in another fragment fails it */
+	xfb_acct_begin(&a, 3);
+	CHECK_EQ(xfb_acct_frag_done(&a, 2, XFB_RSP_ERROR), XFB_FRAG_PENDING);
+	CHECK_EQ(xfb_acct_frag_done(&a, 0, XFB_ST_REISSUE), XFB_FRAG_PENDING);
+	CHECK_EQ(xfb_acct_frag_done(&a, 1, XFB_RSP_OKAY), XFB_FRAG_LAST);
+	CHECK_EQ(a.status, XFB_RSP_ERROR);
+	CHECK_EQ(xfb_status_merge(XFB_ST_REISSUE, XFB_RSP_EOPNOTSUPP), XFB_ST_REISSUE);
+	CHECK_EQ(xfb_status_merge(XFB_RSP_OKAY, XFB_ST_REISSUE), XFB_ST_REISSUE);
+}
+
 int main(void)
 {
 	RUN(fill_and_drain);
@@ -231,5 +324,8 @@ int main(void)
 	RUN(acct_exactly_once);
 	RUN(acct_status_and_abort);
 	RUN(status_merge);
+	RUN(outcome_grant_still_mapped);
+	RUN(outcome_refused_flush);
+	RUN(acct_reissue);
 	return harness_done();
 }

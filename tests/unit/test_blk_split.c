@@ -171,14 +171,30 @@ TEST(flush_fua_discard)
 	CHECK_EQ(n, 3);
 	CHECK_EQ(f[0].op, XFB_OP_WRITE_BARRIER);
 	check_tiles(&io, &c, f, n);
-	/* replayed to a backend with only flush-cache: flush+write per fragment */
+	CHECK(!xfb_plan_needs_postflush(&io, &c));
+	/*
+	 * Replayed to a backend with only flush-cache (issue 17): a flush
+	 * with data is a flush *before* the write, which leaves the write in
+	 * the backend's cache.  Plain writes (indirect allowed), then one
+	 * empty flush once they are answered.
+	 */
 	c.barrier = false;
 	c.flush_cache = true;
 	c.max_indirect_segs = 64;
+	CHECK(xfb_plan_needs_postflush(&io, &c));
 	n = xfb_plan(&io, &c, f, XFB_MAX_FRAGS);
-	CHECK_EQ(n, 3);
-	CHECK_EQ(f[2].op, XFB_OP_FLUSH_DISKCACHE);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(f[0].op, XFB_OP_INDIRECT);
+	CHECK_EQ(f[0].rsp_op, XFB_OP_WRITE);
 	check_tiles(&io, &c, f, n);
+	CHECK_EQ(xfb_frag_max_segs(&c, &io), 64);
+	/* no FUA, or a backend without a cache: no flush after it */
+	io.fua = false;
+	CHECK(!xfb_plan_needs_postflush(&io, &c));
+	io.fua = true;
+	CHECK(!xfb_plan_needs_postflush(&io, &(struct xfb_conn){ .max_indirect_segs = 64 }));
+	CHECK(!xfb_plan_needs_postflush(&(struct xfb_io){ .kind = XFB_IO_READ, .fua = true,
+				       .nr_sectors = 8 }, &c));
 	/* to a write-through backend: plain writes, indirect allowed */
 	n = xfb_plan(&io, &(struct xfb_conn){ .max_indirect_segs = 64 }, f, XFB_MAX_FRAGS);
 	CHECK_EQ(n, 1);
