@@ -64,7 +64,11 @@ struct xenfront_driver {
 	 * ring without touching its event channels (xenfront_evtchn_unbind is
 	 * safe), reconnect, renegotiate, replay what had not completed.  The
 	 * layer has already re-read the backend path and reset the device to
-	 * Initialising.
+	 * Initialising.  When the backend's directory is not there yet (a
+	 * driver domain still starting, a slow toolstack) restore runs with
+	 * xf->xdev->otherend NULL: hold the I/O; the layer waits for the
+	 * backend and backend_changed() follows once it appears, or
+	 * XenbusStateUnknown once the layer gives up on it (backend_wait_ms).
 	 */
 	int (*restore)(struct xenfront_device *xf, enum xfpm_mode mode);
 
@@ -96,7 +100,17 @@ struct xenfront_device {
 	struct xenfront_pm_times times;
 	enum xfpm_link last_link;		/* of the last resume check */
 	enum xfpm_mode restore_mode;		/* for the restore in progress */
-	bool backend_stashed;			/* backend changed while frozen */
+	bool backend_stashed;			/* backend change not delivered yet */
+	struct work_struct replay_work;		/* delivers a stashed change */
+	/* a restore that found no backend: waiting for it to appear */
+	struct delayed_work backend_work;
+	unsigned long backend_wait_start;	/* jiffies */
+	unsigned int backend_retry_ms;
+	bool backend_waiting;
+	bool xb_resume_ran;			/* xenbus_dev_resume() reached us */
+	bool reattaching;			/* ... for a waiting device */
+	u64 backend_waits;			/* restores that had to wait */
+	u64 backends_lost;			/* ... and gave up */
 	spinlock_t evtchn_lock;
 	struct list_head evtchns;
 	struct list_head node;			/* all our devices */

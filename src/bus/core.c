@@ -23,6 +23,11 @@
 #include <xenfront/compat.h>
 #include "internal.h"
 
+static unsigned int backend_wait_ms = 60000;
+module_param(backend_wait_ms, uint, 0644);
+MODULE_PARM_DESC(backend_wait_ms,
+		 "After a restore, how long (ms, at least 1000) a device waits for a backend whose xenstore directory is not there yet before it fails the device");
+
 static inline struct xenfront_driver *to_xfdrv(struct device_driver *d)
 {
 	return container_of(to_xenbus_driver(d), struct xenfront_driver, xb);
@@ -62,21 +67,109 @@ static void xfbus_record_time(struct xenfront_device *xf, enum xfpm_action act, 
 	}
 }
 
+/* Is the backend named by our "backend" node there (yet)? */
+static bool xfbus_backend_present(struct xenfront_device *xf)
+{
+	char *be = xenbus_read(XBT_NIL, xf->xdev->nodename, "backend", NULL);
+	bool there;
+
+	if (IS_ERR(be))
+		return false;
+	there = *be && xenbus_exists(XBT_NIL, be, "");
+	kfree(be);
+	return there;
+}
+
 /*
  * RESTORE: re-read the backend details, reset our xenbus state, run the
  * driver's restore (through xenbus_dev_resume() -> xfbus_xb_resume()) and
  * watch the backend again.
+ *
+ * xenbus_dev_resume() gives up before our resume when the backend's
+ * directory is not there yet (talk_to_otherend(): -ENOENT), and leaves the
+ * device Closing with no watch.  Restore the driver anyway, so that it lets
+ * go of the dead connection and holds its I/O, put our state back to
+ * Initialising (a backend that appears must not find us Closing) and wait
+ * for the backend (xfbus_backend_work).
  */
 static int xfbus_run_restore(struct xenfront_device *xf)
 {
+	struct device *dev = xenfront_to_dev(xf);
+	int err;
+
 	/*
 	 * The kernel defers this when xenstored runs in this very domain
 	 * (XS_LOCAL); a frontend never lives there, so we do not.
 	 */
-	return xenbus_dev_resume(&xf->xdev->dev);
+	xf->xb_resume_ran = false;
+	err = xenbus_dev_resume(dev);
+	if (!err || xf->xb_resume_ran)
+		return err;
+
+	dev_warn(dev, "no backend after the restore (%d); waiting up to %u ms for it\n", err,
+		 max(READ_ONCE(backend_wait_ms), 1000U));
+	xenbus_switch_state(xf->xdev, XenbusStateInitialising);
+	err = xf->drv->restore ? xf->drv->restore(xf, xf->restore_mode) : 0;
+	xf->backend_waiting = true;
+	xf->backend_wait_start = jiffies;
+	xf->backend_retry_ms = 100;
+	xf->backend_waits++;
+	schedule_delayed_work(&xf->backend_work, msecs_to_jiffies(xf->backend_retry_ms));
+	return err;
 }
 
-/* After a thaw, hand the driver a backend change it missed while frozen. */
+/* The error node the failed resume wrote explained a wait that is over. */
+static void xfbus_clear_error(struct xenfront_device *xf)
+{
+	char *path = kasprintf(GFP_KERNEL, "error/%s", xf->xdev->nodename);
+
+	if (path) {
+		xenbus_rm(XBT_NIL, path, "error");
+		kfree(path);
+	}
+}
+
+static void xfbus_backend_work(struct work_struct *work)
+{
+	struct xenfront_device *xf = container_of(to_delayed_work(work), struct xenfront_device,
+						  backend_work);
+	struct device *dev = xenfront_to_dev(xf);
+	unsigned int waited, limit = max(READ_ONCE(backend_wait_ms), 1000U);
+	int err;
+
+	mutex_lock(&xf->pm_lock);
+	if (!xf->backend_waiting)
+		goto out;
+	waited = jiffies_to_msecs(jiffies - xf->backend_wait_start);
+	/* frozen again meanwhile: a thaw goes on waiting, a restore starts over */
+	if (xf->pm.state == XFPM_RUNNING && xfbus_backend_present(xf)) {
+		xf->reattaching = true;
+		err = xenbus_dev_resume(dev);
+		xf->reattaching = false;
+		if (!err) {
+			xf->backend_waiting = false;
+			xfbus_clear_error(xf);
+			dev_info(dev, "backend %s appeared %u ms after the restore; connecting\n",
+				 xf->xdev->otherend, waited);
+			goto out;
+		}
+		xenbus_switch_state(xf->xdev, XenbusStateInitialising);
+	}
+	if (waited >= limit && xf->pm.state == XFPM_RUNNING) {
+		xf->backend_waiting = false;
+		xf->backends_lost++;
+		dev_err(dev, "no backend %u ms after the restore; failing the device\n", waited);
+		if (xf->drv->backend_changed)
+			xf->drv->backend_changed(xf, XenbusStateUnknown);
+		goto out;
+	}
+	xf->backend_retry_ms = min(xf->backend_retry_ms * 2, 2000U);
+	schedule_delayed_work(&xf->backend_work, msecs_to_jiffies(xf->backend_retry_ms));
+out:
+	mutex_unlock(&xf->pm_lock);
+}
+
+/* Hand the driver a backend change it has not seen yet (pm_lock held). */
 static void xfbus_replay_backend(struct xenfront_device *xf)
 {
 	enum xenbus_state st;
@@ -89,6 +182,17 @@ static void xfbus_replay_backend(struct xenfront_device *xf)
 		xenbus_strstate(st));
 	if (xf->drv->backend_changed)
 		xf->drv->backend_changed(xf, st);
+}
+
+/* A backend change that found pm_lock taken, delivered from a work item. */
+static void xfbus_replay_work(struct work_struct *work)
+{
+	struct xenfront_device *xf = container_of(work, struct xenfront_device, replay_work);
+
+	mutex_lock(&xf->pm_lock);
+	if (xf->pm.state == XFPM_RUNNING)
+		xfbus_replay_backend(xf);
+	mutex_unlock(&xf->pm_lock);
 }
 
 static int xfbus_pm_event(struct device *dev, enum xfpm_event ev)
@@ -219,6 +323,8 @@ static int xfbus_probe(struct xenbus_device *xdev, const struct xenbus_device_id
 	xf->xdev = xdev;
 	xf->drv = drv;
 	mutex_init(&xf->pm_lock);
+	INIT_WORK(&xf->replay_work, xfbus_replay_work);
+	INIT_DELAYED_WORK(&xf->backend_work, xfbus_backend_work);
 	spin_lock_init(&xf->evtchn_lock);
 	INIT_LIST_HEAD(&xf->evtchns);
 	xfpm_init(&xf->pm);
@@ -237,6 +343,7 @@ static int xfbus_probe(struct xenbus_device *xdev, const struct xenbus_device_id
 	return 0;
 
 err_free:
+	cancel_work_sync(&xf->replay_work);
 	if (xfbus_evtchns_bound(xf))
 		dev_warn(&xdev->dev, "probe failed with event channels still bound\n");
 	dev_pm_domain_set(&xdev->dev, NULL);
@@ -252,6 +359,22 @@ static xfpm_xenbus_remove_t xfbus_remove(struct xenbus_device *xdev)
 
 	if (!xf)
 		XFPM_XENBUS_REMOVE_DONE;
+
+	/* neither work may run once the driver is gone (both take pm_lock) */
+	mutex_lock(&xf->pm_lock);
+	xf->backend_waiting = false;
+	mutex_unlock(&xf->pm_lock);
+	cancel_delayed_work_sync(&xf->backend_work);
+	cancel_work_sync(&xf->replay_work);
+	/*
+	 * The kernel dropped the backend watch before calling us; a wait that
+	 * ended while it did so may have set up a new one.
+	 */
+	if (xdev->otherend_watch.node) {
+		unregister_xenbus_watch(&xdev->otherend_watch);
+		kfree(xdev->otherend_watch.node);
+		xdev->otherend_watch.node = NULL;
+	}
 
 	mutex_lock(&xf->pm_lock);
 	if (xfpm_frozen(&xf->pm)) {
@@ -271,13 +394,26 @@ static xfpm_xenbus_remove_t xfbus_remove(struct xenbus_device *xdev)
 	XFPM_XENBUS_REMOVE_DONE;
 }
 
+/*
+ * The kernel calls this on the xenwatch thread, holding xenwatch_mutex.
+ * pm_lock is held around PM callbacks that may unregister a watch
+ * (xenbus_dev_resume() -> talk_to_otherend()), which takes xenwatch_mutex
+ * unless it runs on the xenwatch thread itself: true for a Xen restore,
+ * not for a hibernation restore or xfbus_backend_work().  So never wait for
+ * pm_lock here: when it is taken, note the change and deliver the then
+ * current state from a work item (or from the thaw, when frozen).
+ */
 static void xfbus_otherend_changed(struct xenbus_device *xdev, enum xenbus_state state)
 {
 	struct xenfront_device *xf = dev_to_xf(&xdev->dev);
 
 	if (!xf)
 		return;
-	mutex_lock(&xf->pm_lock);
+	if (!mutex_trylock(&xf->pm_lock)) {
+		WRITE_ONCE(xf->backend_stashed, true);
+		schedule_work(&xf->replay_work);
+		return;
+	}
 	if (xf->pm.state == XFPM_FROZEN || xf->pm.state == XFPM_FREEZING) {
 		/* quiesced: the driver gets the then-current state after thaw */
 		dev_dbg(&xdev->dev, "backend %s while frozen: deferred\n",
@@ -300,6 +436,10 @@ static int xfbus_xb_resume(struct xenbus_device *xdev)
 
 	if (!xf)
 		return 0;
+	/* a device that waited for its backend: the driver was restored then */
+	if (xf->reattaching)
+		return 0;
+	xf->xb_resume_ran = true;
 	if (xf->pm.state != XFPM_RESTORING) {
 		dev_warn(&xdev->dev, "refused a xenbus resume outside a restore (state %s)\n",
 			 xfpm_state_name(xf->pm.state));

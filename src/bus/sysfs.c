@@ -71,6 +71,9 @@ XF_SHOW(max_thaw_us, "%llu", div_u64(xf->times.max_thaw_ns, NSEC_PER_USEC));
 XF_SHOW(max_restore_us, "%llu", div_u64(xf->times.max_restore_ns, NSEC_PER_USEC));
 XF_SHOW(evtchns, "%u", xfbus_evtchns_bound(xf));
 XF_SHOW(link, "%s", xfpm_link_name(xenfront_link_state(xf)));
+XF_SHOW(backend_wait, "%s", READ_ONCE(xf->backend_waiting) ? "waiting" : "none");
+XF_SHOW(backend_waits, "%llu", xf->backend_waits);
+XF_SHOW(backends_lost, "%llu", xf->backends_lost);
 
 static struct attribute *xfbus_dev_attrs[] = {
 	&dev_attr_state.attr, &dev_attr_frozen_mode.attr,
@@ -83,6 +86,8 @@ static struct attribute *xfbus_dev_attrs[] = {
 	&dev_attr_last_restore_us.attr, &dev_attr_max_freeze_us.attr,
 	&dev_attr_max_thaw_us.attr, &dev_attr_max_restore_us.attr,
 	&dev_attr_evtchns.attr, &dev_attr_link.attr,
+	&dev_attr_backend_wait.attr, &dev_attr_backend_waits.attr,
+	&dev_attr_backends_lost.attr,
 	NULL,
 };
 
