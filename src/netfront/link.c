@@ -178,12 +178,27 @@ static void nf_queue_teardown(struct nf_dev *nf, struct nf_queue *q)
 	q->split = false;
 }
 
-/* Tear every queue down; nf->lock held, transmit closed, NAPI off. */
+/* Tear every queue down; nf->lock held, transmit closed. */
 void nf_teardown_all(struct nf_dev *nf)
 {
 	unsigned int i;
 
 	lockdep_assert_held(&nf->lock);
+	for (i = 0; i < nf->max_queues; i++) {
+		struct nf_queue *q = &nf->queues[i];
+
+		if (q->napi_on) {
+			napi_disable(&q->napi);
+			q->napi_on = false;
+		}
+	}
+	/*
+	 * napi_disable() returns once a poll has called napi_complete_done(),
+	 * and the poll may still read its ring after that (the final check
+	 * for responses): wait for every poll to have returned before the
+	 * rings go (the class of CVE-2022-48969).
+	 */
+	synchronize_net();
 	for (i = 0; i < nf->max_queues; i++) {
 		struct nf_queue *q = &nf->queues[i];
 
