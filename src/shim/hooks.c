@@ -24,12 +24,15 @@
  */
 #define pr_fmt(fmt) "xenfront-shim: " fmt
 
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/pm.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
+#include <xenfront/callsite.h>
 #include <xenfront/compat.h>
 #include "shim.h"
 
@@ -297,31 +300,38 @@ static int dpm_resume_end_return(struct kretprobe_instance *ri, struct pt_regs *
 	return 0;
 }
 
-#define KRET(_id, _name, _sym, _role, _entry, _ret)		\
-	[_id] = { .name = _name, .symbol = _sym, .role = _role, .ret = true, \
+#define KRET(_id, _name, _sym, _caller, _role, _entry, _ret)	\
+	[_id] = { .name = _name, .symbol = _sym, .caller = _caller, .role = _role, \
+		  .ret = true, \
 		  .krp = { .entry_handler = _entry, .handler = _ret, .maxactive = 4 } }
-#define KPROBE(_id, _name, _sym, _role, _pre, _post)		\
-	[_id] = { .name = _name, .symbol = _sym, .role = _role, \
+#define KPROBE(_id, _name, _sym, _caller, _role, _pre, _post)	\
+	[_id] = { .name = _name, .symbol = _sym, .caller = _caller, .role = _role, \
 		  .kp = { .pre_handler = _pre, .post_handler = _post } }
 
+/*
+ * The caller of each hook: do_suspend() calls the PM and xenstore steps and
+ * hands xen_suspend() to stop_machine(); xen_suspend() calls
+ * xen_arch_post_suspend().  do_suspend() itself is checked through its call
+ * of dpm_suspend_start().
+ */
 struct xfshim_hook xfshim_hooks[XFSHIM_NR_HOOKS] = {
-	KRET(XFSHIM_DO_SUSPEND, "do_suspend", "do_suspend",
+	KRET(XFSHIM_DO_SUSPEND, "do_suspend", "do_suspend", NULL,
 	     "brackets each Xen suspend", do_suspend_entry, do_suspend_return),
-	KRET(XFSHIM_DPM_SUSPEND_START, "dpm_suspend_start", "dpm_suspend_start",
+	KRET(XFSHIM_DPM_SUSPEND_START, "dpm_suspend_start", "dpm_suspend_start", "do_suspend",
 	     "freeze result and time", timed_entry, dpm_suspend_start_return),
-	KPROBE(XFSHIM_XS_SUSPEND, "xs_suspend", "xs_suspend",
+	KPROBE(XFSHIM_XS_SUSPEND, "xs_suspend", "xs_suspend", "do_suspend",
 	       "xenstore quiesced", xs_suspend_pre, NULL),
-	KRET(XFSHIM_DPM_SUSPEND_END, "dpm_suspend_end", "dpm_suspend_end",
+	KRET(XFSHIM_DPM_SUSPEND_END, "dpm_suspend_end", "dpm_suspend_end", "do_suspend",
 	     "freeze_late/noirq result and time", timed_entry, dpm_suspend_end_return),
-	KRET(XFSHIM_XEN_SUSPEND, "xen_suspend", "xen_suspend",
+	KRET(XFSHIM_XEN_SUSPEND, "xen_suspend", "xen_suspend", "do_suspend",
 	     "hypercall ran, its time", xen_suspend_entry, xen_suspend_return),
 	KPROBE(XFSHIM_POST_SUSPEND, "xen_arch_post_suspend", "xen_arch_post_suspend",
-	       "hypercall result", post_suspend_pre, NULL),
-	KRET(XFSHIM_DPM_RESUME_START, "dpm_resume_start", "dpm_resume_start",
+	       "xen_suspend", "hypercall result", post_suspend_pre, NULL),
+	KRET(XFSHIM_DPM_RESUME_START, "dpm_resume_start", "dpm_resume_start", "do_suspend",
 	     "RESTORE -> THAW (noirq, early)", dpm_resume_start_entry, dpm_resume_start_return),
-	KPROBE(XFSHIM_XS_RESUME, "xs_resume", "xs_resume",
+	KPROBE(XFSHIM_XS_RESUME, "xs_resume", "xs_resume", "do_suspend",
 	       "xs_resume -> xs_suspend_cancel", xs_resume_pre, xs_resume_post),
-	KRET(XFSHIM_DPM_RESUME_END, "dpm_resume_end", "dpm_resume_end",
+	KRET(XFSHIM_DPM_RESUME_END, "dpm_resume_end", "dpm_resume_end", "do_suspend",
 	     "RESTORE -> THAW", dpm_resume_end_entry, dpm_resume_end_return),
 };
 
@@ -336,6 +346,93 @@ static unsigned long resolve(const char *symbol)
 	addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
 	return addr;
+}
+
+static unsigned long hook_addr(const struct xfshim_hook *h)
+{
+	return (unsigned long)(h->ret ? h->krp.kp.addr : h->kp.addr);
+}
+
+static void detach_one(struct xfshim_hook *h)
+{
+	if (!h->attached)
+		return;
+	if (h->ret)
+		unregister_kretprobe(&h->krp);
+	else
+		unregister_kprobe(&h->kp);
+	h->attached = false;
+}
+
+/*
+ * Does the code of the function at caller refer to target?  A probe sits
+ * on target itself or just after its entry (past an ENDBR), and calls may
+ * go to a thunk in the padding before it: 64 bytes either way are allowed.
+ */
+static bool code_refers(unsigned long caller, unsigned long target)
+{
+	char buf[KSYM_SYMBOL_LEN];
+	u64 size;
+
+	if (!caller || !target)
+		return false;
+	sprint_symbol(buf, caller);
+	size = xfpm_symbol_size(buf);
+	if (!size || size > SZ_64K)
+		return false;
+	return xfpm_code_refers((const u8 *)caller, size, caller, target, 64);
+}
+
+/*
+ * A hook registered by name may sit on the wrong function (another static
+ * function of that name) or on an out-of-line copy that the caller does
+ * not use (inlined): it would never fire.  Keep only hooks whose caller's
+ * code refers to them, and report the others as not attached.
+ */
+static void verify_hooks(void)
+{
+	struct xfshim_hook *ds = &xfshim_hooks[XFSHIM_DO_SUSPEND];
+	unsigned long callee, caller;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_X86_64))
+		return;	/* the code check reads x86-64 code only */
+	callee = xfshim_hooks[XFSHIM_DPM_SUSPEND_START].attached ?
+		 hook_addr(&xfshim_hooks[XFSHIM_DPM_SUSPEND_START]) : resolve("dpm_suspend_start");
+	if (ds->attached && !code_refers(hook_addr(ds), callee)) {
+		pr_warn("%pS does not call dpm_suspend_start(): not drivers/xen/manage.c's do_suspend; no hook is used\n",
+			(void *)hook_addr(ds));
+		for (i = 0; i < XFSHIM_NR_HOOKS; i++) {
+			detach_one(&xfshim_hooks[i]);
+			xfshim_hooks[i].err = -ENOEXEC;
+			xfshim_hooks[i].why = "do_suspend is another function of that name";
+		}
+		return;
+	}
+	for (i = 0; i < XFSHIM_NR_HOOKS; i++) {
+		struct xfshim_hook *h = &xfshim_hooks[i];
+
+		if (!h->attached || !h->caller)
+			continue;
+		caller = !strcmp(h->caller, "do_suspend") && ds->attached ? hook_addr(ds) :
+			 resolve(h->caller);
+		if (code_refers(caller, hook_addr(h)))
+			continue;
+		detach_one(h);
+		h->err = -ENOEXEC;
+		h->why = caller ? "never called there (inlined, or another function of that name)" :
+			 "its caller was not found";
+		pr_warn("hook %-22s not attached: %s() does not refer to it: %s\n", h->name,
+			h->caller, h->why);
+	}
+	/* the redirection target must be what do_suspend() itself calls */
+	if (xfshim_hooks[XFSHIM_XS_RESUME].attached &&
+	    !code_refers(hook_addr(ds), xs_suspend_cancel_addr)) {
+		detach_one(&xfshim_hooks[XFSHIM_XS_RESUME]);
+		xfshim_hooks[XFSHIM_XS_RESUME].err = -ENOEXEC;
+		xfshim_hooks[XFSHIM_XS_RESUME].why = "do_suspend() does not call xs_suspend_cancel()";
+		pr_warn("hook xs_resume not attached: %s\n", xfshim_hooks[XFSHIM_XS_RESUME].why);
+	}
 }
 
 static int attach_one(struct xfshim_hook *h)
@@ -379,7 +476,7 @@ static const char *hook_error(int err)
 
 int xfshim_hooks_attach(void)
 {
-	unsigned int i, n = 0;
+	unsigned int i;
 
 	if (!IS_ENABLED(CONFIG_KRETPROBES)) {
 		pr_warn("kprobes are not built into this kernel: no hooks; the bus layer's own checks remain\n");
@@ -399,26 +496,17 @@ int xfshim_hooks_attach(void)
 				hook_error(h->err), h->err);
 		else
 			pr_info("hook %-22s attached (%s)\n", h->name, h->role);
-		n += h->attached;
 	}
-	return n;
+	verify_hooks();
+	return xfshim_hooks_attached();
 }
 
 void xfshim_hooks_detach(void)
 {
 	int i;
 
-	for (i = XFSHIM_NR_HOOKS - 1; i >= 0; i--) {
-		struct xfshim_hook *h = &xfshim_hooks[i];
-
-		if (!h->attached)
-			continue;
-		if (h->ret)
-			unregister_kretprobe(&h->krp);
-		else
-			unregister_kprobe(&h->kp);
-		h->attached = false;
-	}
+	for (i = XFSHIM_NR_HOOKS - 1; i >= 0; i--)
+		detach_one(&xfshim_hooks[i]);
 }
 
 unsigned int xfshim_hooks_attached(void)

@@ -35,7 +35,10 @@ static ssize_t hook_show(struct kobject *k, struct kobj_attribute *a, char *buf)
 	struct xfshim_hook *h = container_of(a, struct hook_attr, attr)->hook;
 
 	if (h->attached)
-		return sysfs_emit(buf, "attached: %s\n", h->role);
+		return sysfs_emit(buf, "attached: %s%s%s\n", h->role,
+				  h->caller ? ", called from " : "", h->caller ?: "");
+	if (h->why)
+		return sysfs_emit(buf, "not attached: %s (%d)\n", h->why, h->err);
 	return sysfs_emit(buf, "not attached (%d)\n", h->err);
 }
 

@@ -24,11 +24,13 @@ struct xfshim_hook {
 	const char *name;		/* sysfs name */
 	const char *symbol;
 	const char *role;		/* what it is for, for the log */
+	const char *caller;		/* the function whose code must refer to it */
 	bool ret;			/* kretprobe rather than kprobe */
 	struct kprobe kp;
 	struct kretprobe krp;
 	bool attached;
 	int err;			/* registration error when not attached */
+	const char *why;		/* detached after the call-site check: why */
 };
 
 extern struct xfshim_hook xfshim_hooks[XFSHIM_NR_HOOKS];
