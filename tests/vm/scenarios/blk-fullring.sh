@@ -12,8 +12,9 @@
 # target over the loop device, so that dom0 can stall it.
 #
 #   blk-fullring-ops      under that load: 2 checkpoints and 2 save/restores
-#                         (and a live migration on PVH); after each, the
-#                         probe's verified I/O and the load go on
+#                         (and a live migration on PVH; XFT_FR_OPS names
+#                         others); after each, the probe's verified I/O and
+#                         the load go on
 #   blk-fullring-stalled  dom0 stalls the disk (dmsetup suspend) while the
 #                         ring is full, so the guest suspends for "xl save"
 #                         with its queues stopped and no response coming;
@@ -152,7 +153,7 @@ sc_main() {
 	why=$(fr_moving g1) || { xft_fail blk-fullring-ops "the load does not run: $why"; blk_reload_blkback; return; }
 
 	# ---- operations under the load ----
-	for op in checkpoint checkpoint restore restore $( [ "$XFT_TYPE" = pvh ] && echo migrate); do
+	for op in ${XFT_FR_OPS:-checkpoint checkpoint restore restore $( [ "$XFT_TYPE" = pvh ] && echo migrate)}; do
 		if [ $op = migrate ]; then
 			why=$(xft_migrate g1) && why=$(xft_wait_progress g1 "$(xft_snap g1)" 2 180)
 		else
