@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# blk-refused-flush: a backend that advertises a write cache it then refuses
+# to flush.  Linux's blkback answers EOPNOTSUPP when the disk under it
+# refuses a flush; here xfback (tests/vm/backend/xfback.c, "flush-notsupp")
+# answers every flush and barrier that way while still advertising it.  The
+# guest mounts an ext4 on that second disk (xvdb) and runs an fsync-heavy
+# load: the filesystem must stay read-write, every fsync succeed, and the
+# data read back after a remount be what was written (issue 17, defect 3).
+#
+#   blk-refused-flush-cache    feature-flush-cache: the journal's flushes are
+#                              empty flush requests (the queue has no FUA)
+#   blk-refused-flush-barrier  feature-barrier only: the queue offers FUA, the
+#                              journal's commit blocks go as barrier writes
+#                              with data; refused, each must be written
+#                              again as a plain write, not lost
+#
+# With our drivers sysfs must then say flushes are off (feature_flush=none)
+# and, for the barrier case, that writes were issued again
+# (requests_reissued).  The in-tree drivers run the same; their result is
+# the baseline (the check fails only when the filesystem broke or data was
+# lost, whichever driver).
+. /xft/scenarios/xfback-lib.inc
+
+RF_VBD=51728
+
+sc_timeout() { echo 1500; }
+
+# rf_guest_ext4 NAME: ext4 and its modules in the guest (built-in: nothing)
+rf_guest_ext4() {
+	xft_gexec "$1" "for m in \$(cat /lib/xft/extra/ext4.order 2>/dev/null); do insmod /lib/xft/extra/\$m 2>/dev/null; done; grep -qw ext4 /proc/filesystems && echo ext4"
+}
+
+# rf_fs_errors NAME: the kernel's complaints about the filesystem or journal
+rf_fs_errors() {
+	xft_gexec "$1" "dmesg | grep -E 'EXT4-fs (error|warning)|Aborting journal|Remounting filesystem read-only|JBD2: .*(error|failed)|Buffer I/O error' | tail -n 3"
+}
+
+rf_case() {
+	local kind=$1 check=blk-refused-flush-$1 tag=rf$1 why out st cfg notsupp
+	case $kind in
+	cache) cfg="flush=1 barrier=0" ;;
+	barrier) cfg="flush=0 barrier=1" ;;
+	esac
+	why=$(xft_guest_start g1 1) || { xft_fail $check "boot: $why"; return; }
+	out=$(rf_guest_ext4 g1)
+	[ "$out" = ext4 ] || { xft_fail $check "no ext4 in the guest: $out"; return; }
+	xfb_reset $tag
+	# shellcheck disable=SC2086
+	xfb_cfg $tag $cfg
+	xfb_misbehave $tag flush-notsupp
+	why=$(xfb_attach g1 $tag xvdb) || { xft_fail $check "$why"; return; }
+	xfb_guest_wait g1 "[ -b /dev/xvdb ]" 60 || { xft_fail $check "no /dev/xvdb in the guest"; return; }
+	out=$(xft_gexec g1 "mke2fs -q -F -t ext4 -E nodiscard,lazy_itable_init=0,lazy_journal_init=0 /dev/xvdb 2>&1 && mkdir -p /mnt/rf && mount -t ext4 -o commit=1 /dev/xvdb /mnt/rf && echo mounted")
+	case "$out" in
+	*mounted) ;;
+	*) xft_fail $check "mkfs/mount: $out; $(rf_fs_errors g1)"; return ;;
+	esac
+	# 40 files written with fsync, their sums kept outside the filesystem
+	xfb_bg g1 rfload "i=0; bad=0; while [ \$i -lt 40 ]; do dd if=/dev/urandom of=/mnt/rf/f\$i bs=4k count=32 conv=fsync 2>/dev/null || bad=\$((bad+1)); md5sum /mnt/rf/f\$i >> /tmp/rf.sums; i=\$((i+1)); done; sync; echo fsync_failures=\$bad"
+	out=$(xfb_bg_wait g1 rfload 600) || { xft_fail $check "the fsync load hangs: $(rf_fs_errors g1)"; return; }
+	out=$(xft_gexec g1 "cat /tmp/rfload.out")
+	notsupp=$(xfb_stat $tag notsupp)
+	if [ "$out" != fsync_failures=0 ]; then
+		xft_fail $check "$out; xfback refused ${notsupp:-?} flushes; $(rf_fs_errors g1)"
+		return
+	fi
+	out=$(xft_gexec g1 "grep ' /mnt/rf ' /proc/mounts | cut -d' ' -f4 | cut -d, -f1")
+	[ "$out" = rw ] || { xft_fail $check "the filesystem is '$out' after the load: $(rf_fs_errors g1)"; return; }
+	# the data, read back from the disk after a remount
+	out=$(xft_gexec g1 "umount /mnt/rf && mount -t ext4 /dev/xvdb /mnt/rf && md5sum -c /tmp/rf.sums 2>&1 | grep -vc ': OK\$'")
+	[ "$out" = 0 ] || { xft_fail $check "$out file(s) read back wrong after a remount: $(rf_fs_errors g1)"; return; }
+	out=$(rf_fs_errors g1)
+	[ -z "$out" ] || { xft_fail $check "the kernel complains: $out"; return; }
+	[ "${notsupp:-0}" -gt 0 ] || { xft_fail $check "xfback refused no flush: the test did not test ($(xfb_status $tag))"; return; }
+	if [ "$XFT_DRV" = built ]; then
+		st=$(blk_stats g1 $RF_VBD)
+		if ! why=$(blk_expect "$st" feature_flush=none requests_failed=0 state=connected); then
+			xft_fail $check "after the refusals:$why"
+			return
+		fi
+		if [ $kind = barrier ] && [ "$(blk_get "$st" requests_reissued)" = 0 ]; then
+			xft_fail $check "no write was issued again: requests_reissued=0"
+			return
+		fi
+		why="feature_flush=none requests_reissued=$(blk_get "$st" requests_reissued)"
+	else
+		why="(in-tree)"
+	fi
+	xft_pass $check "40 fsync'd files intact after a remount, fs rw, xfback refused $notsupp flush(es); $why"
+	xft_gexec g1 "umount /mnt/rf" >/dev/null
+	xft_cleanup
+}
+
+sc_main() {
+	rf_case cache
+	rf_case barrier
+}
