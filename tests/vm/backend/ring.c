@@ -623,21 +623,36 @@ static int16_t do_indirect(struct xfb_ring *r, const blkif_request_indirect_t *r
 	return do_rw(r, write, nsegs, segs, req->sector_number, d, true);
 }
 
-static int16_t do_flush(struct xfb_ring *r, uint8_t op, const struct decision *d)
+/*
+ * Flush and barrier: a write of the request's segments (FUA writes come this
+ * way, with data; an empty one is a pure flush), then the file to disk.  A
+ * refused one (EOPNOTSUPP) writes nothing: the frontend must write its data
+ * again as a plain write.
+ */
+static int16_t do_flush(struct xfb_ring *r, const blkif_request_t *req, const struct decision *d)
 {
 	struct xfb_vbd *v = r->v;
+	uint8_t op = req->operation;
+	int16_t st;
 
 	v->n_flush++;
 	if (d->mode == MB_FLUSH_NOTSUPP) {
 		v->n_notsupp++;
-		xfb_fired(v, "flush-notsupp: %s answered EOPNOTSUPP",
-			  op == BLKIF_OP_WRITE_BARRIER ? "barrier" : "flush");
+		xfb_fired(v, "flush-notsupp: %s with %u segment(s) answered EOPNOTSUPP",
+			  op == BLKIF_OP_WRITE_BARRIER ? "barrier" : "flush", req->nr_segments);
 		return BLKIF_RSP_EOPNOTSUPP;
 	}
 	if ((op == BLKIF_OP_FLUSH_DISKCACHE && !v->cfg.flush) ||
 	    (op == BLKIF_OP_WRITE_BARRIER && !v->cfg.barrier)) {
 		v->n_notsupp++;
 		return BLKIF_RSP_EOPNOTSUPP;
+	}
+	if (req->nr_segments) {
+		if (req->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+			return BLKIF_RSP_ERROR;
+		st = do_rw(r, true, req->nr_segments, req->seg, req->sector_number, d, false);
+		if (st != BLKIF_RSP_OKAY)
+			return st;
 	}
 	return fdatasync(v->fd) ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
 }
@@ -708,7 +723,7 @@ static bool handle(struct xfb_ring *r, const union xfb_req *q)
 		break;
 	case BLKIF_OP_FLUSH_DISKCACHE:
 	case BLKIF_OP_WRITE_BARRIER:
-		st = do_flush(r, op, &d);
+		st = do_flush(r, &q->rw, &d);
 		break;
 	case BLKIF_OP_DISCARD:
 		id = q->d.id;
@@ -787,7 +802,15 @@ void ring_work(struct xfb_ring *r)
 	while (go) {
 		RING_IDX rp, rc;
 
-		if (v->mb.mode == MB_HANG || v->action != ACT_NONE)
+		if (v->mb.mode == MB_HANG) {
+			if (!v->hang_told && r->br.sring->req_prod != r->br.req_cons) {
+				v->hang_told = true;
+				xfb_fired(v, "hang: %u request(s) left on ring %u",
+					  r->br.sring->req_prod - r->br.req_cons, r->idx);
+			}
+			break;
+		}
+		if (v->action != ACT_NONE)
 			break;
 		rp = r->br.sring->req_prod;
 		xen_rmb();	/* the requests before the index */

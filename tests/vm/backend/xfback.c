@@ -328,6 +328,7 @@ void xfb_read_misbehave(struct xfb_vbd *v)
 	}
 	free(s);
 	v->mb = mb;
+	v->hang_told = false;
 	if (mb.mode == MB_RANDOM) {
 		v->rnd = mb.seed ? mb.seed : 1;
 		vlog(v, "random mode: seed %llu, %u per mille",

@@ -145,7 +145,8 @@ struct xfb_vbd {
 	struct xfb_ring rings[XFB_MAX_QUEUES];
 	/* counters for /xfback/<tag>/status */
 	uint64_t n_read, n_write, n_flush, n_discard, n_indirect, n_error, n_notsupp;
-	uint64_t rsp_seen;		/* responses written (random mode's clock) */
+	uint64_t rsp_seen;		/* requests seen in random mode (its clock) */
+	bool hang_told;			/* hang: the fired count was bumped */
 	uint64_t rnd;			/* random mode's state */
 	bool status_dirty;
 	/* other-ring-id: the held request and its ring (-1: none) */
