@@ -68,9 +68,15 @@ struct xenfront_driver {
 	 * driver domain still starting, a slow toolstack) restore runs with
 	 * xf->xdev->otherend NULL: hold the I/O; the layer waits for the
 	 * backend and backend_changed() follows once it appears, or
-	 * XenbusStateUnknown once the layer gives up on it (backend_wait_ms).
+	 * backend_lost() once the layer gives up on it (backend_wait_ms).
 	 */
 	int (*restore)(struct xenfront_device *xf, enum xfpm_mode mode);
+	/*
+	 * Optional: after a restore the layer waited backend_wait_ms for a
+	 * backend that never came: fail what the driver holds (process
+	 * context, the layer's PM lock held).
+	 */
+	void (*backend_lost)(struct xenfront_device *xf);
 
 	/* Optional: connected enough for boot to go on. */
 	int (*is_ready)(struct xenfront_device *xf);
@@ -107,7 +113,7 @@ struct xenfront_device {
 	unsigned long backend_wait_start;	/* jiffies */
 	unsigned int backend_retry_ms;
 	bool backend_waiting;
-	bool xb_resume_ran;			/* xenbus_dev_resume() reached us */
+	bool xb_resume_ran;			/* xenbus_dev_restore() reached us */
 	bool reattaching;			/* ... for a waiting device */
 	u64 backend_waits;			/* restores that had to wait */
 	u64 backends_lost;			/* ... and gave up */

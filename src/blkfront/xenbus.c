@@ -565,18 +565,6 @@ static void backend_gone(struct blkfront_info *info, enum xenbus_state bstate)
 		}
 		return;
 	case BF_WAITING:
-		/*
-		 * No backend to wait for any more (its directory is gone, or
-		 * the layer gave up on one that never came after a restore):
-		 * the requests held since the restore fail.
-		 */
-		if (bstate != XenbusStateUnknown || !info->gd)
-			return;
-		if (!info->disk_dead) {
-			xfb_mark_disk_dead(info->gd);
-			info->disk_dead = true;
-		}
-		break;
 	case BF_CLOSED:
 	case BF_REMOVED:
 		return;
@@ -643,6 +631,33 @@ static void blkfront_backend_changed(struct xenfront_device *xf, enum xenbus_sta
 		break;
 	default:
 		break;
+	}
+	update_quiesce(info);
+	mutex_unlock(&info->mutex);
+}
+
+/*
+ * After a restore the layer gave up waiting for a backend that never came:
+ * the requests held since the restore fail, and so does the disk.  (A
+ * backend that is there but has no state yet reads as Unknown: that is
+ * not this.)
+ */
+static void blkfront_backend_lost(struct xenfront_device *xf)
+{
+	struct blkfront_info *info = xenfront_get_drvdata(xf);
+
+	mutex_lock(&info->mutex);
+	if (info->state == BF_WAITING && info->gd) {
+		dev_err(&xf->xdev->dev, "%s: no backend after the restore; failing the disk\n",
+			info->vd.name);
+		if (!info->disk_dead) {
+			xfb_mark_disk_dead(info->gd);
+			info->disk_dead = true;
+		}
+		fail_rings(info);
+		teardown_rings(info);
+		info->state = BF_CLOSED;
+		xenbus_frontend_closed(info->xdev);
 	}
 	update_quiesce(info);
 	mutex_unlock(&info->mutex);
@@ -860,6 +875,7 @@ struct xenfront_driver blkfront_driver = {
 	.probe = blkfront_probe,
 	.remove = blkfront_remove,
 	.backend_changed = blkfront_backend_changed,
+	.backend_lost = blkfront_backend_lost,
 	.freeze = blkfront_freeze,
 	.thaw = blkfront_thaw,
 	.restore = blkfront_restore,

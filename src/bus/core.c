@@ -82,10 +82,10 @@ static bool xfbus_backend_present(struct xenfront_device *xf)
 
 /*
  * RESTORE: re-read the backend details, reset our xenbus state, run the
- * driver's restore (through xenbus_dev_resume() -> xfbus_xb_resume()) and
+ * driver's restore (through xenbus_dev_restore() -> xfbus_xb_resume()) and
  * watch the backend again.
  *
- * xenbus_dev_resume() gives up before our resume when the backend's
+ * xenbus_dev_restore() gives up before our resume when the backend's
  * directory is not there yet (talk_to_otherend(): -ENOENT), and leaves the
  * device Closing with no watch.  Restore the driver anyway, so that it lets
  * go of the dead connection and holds its I/O, put our state back to
@@ -102,7 +102,7 @@ static int xfbus_run_restore(struct xenfront_device *xf)
 	 * (XS_LOCAL); a frontend never lives there, so we do not.
 	 */
 	xf->xb_resume_ran = false;
-	err = xenbus_dev_resume(dev);
+	err = xenbus_dev_restore(dev);
 	if (!err || xf->xb_resume_ran)
 		return err;
 
@@ -144,7 +144,7 @@ static void xfbus_backend_work(struct work_struct *work)
 	/* frozen again meanwhile: a thaw goes on waiting, a restore starts over */
 	if (xf->pm.state == XFPM_RUNNING && xfbus_backend_present(xf)) {
 		xf->reattaching = true;
-		err = xenbus_dev_resume(dev);
+		err = xenbus_dev_restore(dev);
 		xf->reattaching = false;
 		if (!err) {
 			xf->backend_waiting = false;
@@ -159,8 +159,8 @@ static void xfbus_backend_work(struct work_struct *work)
 		xf->backend_waiting = false;
 		xf->backends_lost++;
 		dev_err(dev, "no backend %u ms after the restore; failing the device\n", waited);
-		if (xf->drv->backend_changed)
-			xf->drv->backend_changed(xf, XenbusStateUnknown);
+		if (xf->drv->backend_lost)
+			xf->drv->backend_lost(xf);
 		goto out;
 	}
 	xf->backend_retry_ms = min(xf->backend_retry_ms * 2, 2000U);
@@ -177,7 +177,7 @@ static void xfbus_replay_backend(struct xenfront_device *xf)
 	if (!xf->backend_stashed || !xf->xdev->otherend)
 		return;
 	xf->backend_stashed = false;
-	st = xenbus_read_driver_state(xf->xdev->otherend);
+	st = xenbus_read_driver_state(xf->xdev, xf->xdev->otherend);
 	dev_dbg(xenfront_to_dev(xf), "replaying backend state %s after thaw\n",
 		xenbus_strstate(st));
 	if (xf->drv->backend_changed)
@@ -397,7 +397,7 @@ static xfpm_xenbus_remove_t xfbus_remove(struct xenbus_device *xdev)
 /*
  * The kernel calls this on the xenwatch thread, holding xenwatch_mutex.
  * pm_lock is held around PM callbacks that may unregister a watch
- * (xenbus_dev_resume() -> talk_to_otherend()), which takes xenwatch_mutex
+ * (xenbus_dev_restore() -> talk_to_otherend()), which takes xenwatch_mutex
  * unless it runs on the xenwatch thread itself: true for a Xen restore,
  * not for a hibernation restore or xfbus_backend_work().  So never wait for
  * pm_lock here: when it is taken, note the change and deliver the then
@@ -426,7 +426,7 @@ static void xfbus_otherend_changed(struct xenbus_device *xdev, enum xenbus_state
 }
 
 /*
- * Called by xenbus_dev_resume().  We call that ourselves for a RESTORE the
+ * Called by xenbus_dev_restore().  We call that ourselves for a RESTORE the
  * state machine approved (pm_lock held); any other caller is a resume the
  * PM state does not back, which we refuse.
  */

@@ -639,7 +639,7 @@ int nf_restore(struct xenfront_device *xf, enum xfpm_mode mode)
 	 * A backend in any later state is one from before (hibernation): ask
 	 * it to start over; it passes through Closing and Closed to InitWait.
 	 */
-	be = xdev->otherend ? xenbus_read_driver_state(xdev->otherend) : XenbusStateUnknown;
+	be = xdev->otherend ? xenbus_read_driver_state(xdev, xdev->otherend) : XenbusStateUnknown;
 	if (be == XenbusStateConnected || be == XenbusStateClosing || be == XenbusStateClosed) {
 		nf->reconnecting = true;
 		nf_restate_initialising(xdev);
@@ -657,7 +657,7 @@ static bool nf_wait_backend(struct xenbus_device *xdev, bool closing_ok)
 	unsigned long end = jiffies + msecs_to_jiffies(NF_CLOSE_TIMEOUT_MS);
 
 	do {
-		enum xenbus_state s = xenbus_read_driver_state(xdev->otherend);
+		enum xenbus_state s = xenbus_read_driver_state(xdev, xdev->otherend);
 
 		if (s == XenbusStateClosed || s == XenbusStateUnknown ||
 		    (closing_ok && s == XenbusStateClosing))
@@ -681,7 +681,7 @@ void nf_close_backend(struct nf_dev *nf)
 
 	if (!xdev->otherend)
 		return;
-	s = xenbus_read_driver_state(xdev->otherend);
+	s = xenbus_read_driver_state(xdev, xdev->otherend);
 	if (s == XenbusStateClosed || s == XenbusStateUnknown)
 		return;
 	mutex_lock(&nf->lock);
@@ -715,6 +715,15 @@ void nf_announce_fn(struct work_struct *w)
 	/* gratuitous ARP and unsolicited neighbour advertisements */
 	netdev_notify_peers(dev);
 	nf_count(nf, NF_EV_ANNOUNCES);
+}
+
+/* After a restore the layer gave up on a backend that never came: carrier off now. */
+void nf_backend_lost(struct xenfront_device *xf)
+{
+	struct nf_dev *nf = nf_from_xf(xf);
+
+	if (nf)
+		mod_delayed_work(system_wq, &nf->restore_work, 0);
 }
 
 /* The new backend did not connect in time: stop pretending the link is up. */

@@ -413,6 +413,7 @@ static struct xenfront_driver nf_driver = {
 	.freeze = nf_freeze,
 	.thaw = nf_thaw,
 	.restore = nf_restore,
+	.backend_lost = nf_backend_lost,
 };
 
 static int __init nf_init(void)

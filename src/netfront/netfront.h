@@ -226,6 +226,7 @@ void nf_teardown_all(struct nf_dev *nf);
 void nf_close_backend(struct nf_dev *nf);
 void nf_announce_fn(struct work_struct *w);
 void nf_restore_timeout_fn(struct work_struct *w);
+void nf_backend_lost(struct xenfront_device *xf);
 void nf_kick(struct nf_queue *q);
 
 /* tx.c */

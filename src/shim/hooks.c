@@ -372,7 +372,9 @@ static void detach_one(struct xfshim_hook *h)
 static bool code_refers(unsigned long caller, unsigned long target)
 {
 	char buf[KSYM_SYMBOL_LEN];
-	u64 size;
+	const u8 *code = (const u8 *)caller;
+	u64 size, i;
+	int shown = 0;
 
 	if (!caller || !target)
 		return false;
@@ -380,7 +382,21 @@ static bool code_refers(unsigned long caller, unsigned long target)
 	size = xfpm_symbol_size(buf);
 	if (!size || size > SZ_64K)
 		return false;
-	return xfpm_code_refers((const u8 *)caller, size, caller, target, 64);
+	if (xfpm_code_refers(code, size, caller, target, 64))
+		return true;
+	/* what the caller does call, to tell a wrong symbol from a bad guess */
+	pr_info("%s (%llu bytes) does not refer to %pS; its direct calls:\n", buf, size,
+		(void *)target);
+	for (i = 0; i + 5 <= size && shown < 24; i++) {
+		s32 rel;
+
+		if (code[i] != 0xe8)
+			continue;
+		memcpy(&rel, code + i + 1, sizeof(rel));
+		pr_info("  +%#llx call %pS\n", i, (void *)(caller + i + 5 + (long)rel));
+		shown++;
+	}
+	return false;
 }
 
 /*
