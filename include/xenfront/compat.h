@@ -118,16 +118,45 @@ static inline void xfpm_teardown_ring(void **vaddr, unsigned int nr_pages,
 #endif
 
 /*
- * xenbus_dev_resume() is exported by every kernel we support but declared
- * only in drivers/xen/xenbus/xenbus.h, which is not installed with the
- * headers.  It re-reads the backend details, resets the device to
+ * xenbus_dev_restore() re-reads the backend details, resets the device to
  * Initialising, calls the driver's .resume and watches the backend again.
+ * It is declared only in drivers/xen/xenbus/xenbus.h, which is not installed
+ * with the headers.  It was xenbus_dev_resume() until "xenbus: Rename
+ * helpers to freeze/thaw/restore" (v7.0).  Which one the kernel exports
+ * comes from src/compat/exports (probe.sh stops the build when neither is).
  */
+#ifdef HAVE_EXPORT_XENBUS_DEV_RESTORE
+int xenbus_dev_restore(struct device *dev);
+#else
 int xenbus_dev_resume(struct device *dev);
+#define xenbus_dev_restore(dev) xenbus_dev_resume(dev)
+#endif
 
 /* "timers: Rename del_timer_sync() to timer_delete_sync()" (v6.2, backported). */
 #ifndef HAVE_TIMER_DELETE_SYNC
 #define timer_delete_sync(t) del_timer_sync(t)
+#endif
+
+/*
+ * "treewide, timers: Rename from_timer() to timer_container_of()" (v6.16);
+ * from_timer() is gone by 7.2.
+ */
+#ifndef HAVE_TIMER_CONTAINER_OF
+#define timer_container_of(var, timer, field) from_timer(var, timer, field)
+#endif
+
+/*
+ * xenbus_read_driver_state() takes the device as well as the path since
+ * 7.x (it then also answers for a device whose xenstore entries vanished);
+ * Debian's 6.12 and older read the path alone.
+ */
+#ifndef HAVE_XENBUS_READ_DRIVER_STATE_DEV
+static inline enum xenbus_state
+xfpm_xenbus_read_driver_state(const struct xenbus_device *dev, const char *path)
+{
+	return xenbus_read_driver_state(path);
+}
+#define xenbus_read_driver_state(dev, path) xfpm_xenbus_read_driver_state(dev, path)
 #endif
 
 /*

@@ -227,6 +227,24 @@ static inline void xfb_kunmap(void *addr)
 #endif
 }
 
+/*
+ * block_device_operations.getgeo takes the gendisk (not in Debian's 6.12; in
+ * 7.2).  The driver writes the gendisk form; XFB_DEFINE_GETGEO_OP(fn) adds,
+ * where the kernel still passes a block_device, an adapter, and
+ * XFB_GETGEO_OP(fn) names what goes into .getgeo.
+ */
+#ifdef HAVE_BLOCK_GETGEO_GENDISK
+#define XFB_DEFINE_GETGEO_OP(fn)
+#define XFB_GETGEO_OP(fn) (fn)
+#else
+#define XFB_DEFINE_GETGEO_OP(fn)						\
+static int fn##_bdev(struct block_device *bdev, struct hd_geometry *hg)	\
+{									\
+	return fn(bdev->bd_disk, hg);					\
+}
+#define XFB_GETGEO_OP(fn) (fn##_bdev)
+#endif
+
 /* The mode argument of block_device_operations (fmode_t before v6.5). */
 #ifdef HAVE_BLK_MODE_T
 typedef blk_mode_t xfb_bdev_mode_t;

@@ -121,9 +121,9 @@ static void make_qlimits(const struct blkfront_info *info, struct xfb_qlimits *l
 /* private_data is cleared under this lock before the device state goes */
 static DEFINE_MUTEX(blkfront_disk_lock);
 
-static int blkfront_getgeo(struct block_device *bdev, struct hd_geometry *hg)
+static int blkfront_getgeo(struct gendisk *disk, struct hd_geometry *hg)
 {
-	sector_t cyl = get_capacity(bdev->bd_disk);
+	sector_t cyl = get_capacity(disk);
 
 	/* the customary fake geometry: 255 heads, 63 sectors per track */
 	hg->heads = 0xff;
@@ -132,6 +132,7 @@ static int blkfront_getgeo(struct block_device *bdev, struct hd_geometry *hg)
 	hg->cylinders = cyl > 0xffff ? 0xffff : cyl;
 	return 0;
 }
+XFB_DEFINE_GETGEO_OP(blkfront_getgeo)
 
 static int blkfront_ioctl(struct block_device *bdev, xfb_bdev_mode_t mode,
 			  unsigned int cmd, unsigned long arg)
@@ -159,7 +160,7 @@ static int blkfront_ioctl(struct block_device *bdev, xfb_bdev_mode_t mode,
 
 static const struct block_device_operations blkfront_fops = {
 	.owner = THIS_MODULE,
-	.getgeo = blkfront_getgeo,
+	.getgeo = XFB_GETGEO_OP(blkfront_getgeo),
 	.ioctl = blkfront_ioctl,
 	.compat_ioctl = blkdev_compat_ptr_ioctl,
 };

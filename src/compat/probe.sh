@@ -9,21 +9,52 @@
 # that was produced, BUILD/generated/xenfront_config.h gets
 # "#define HAVE_<API> 1".  include/xenfront/compat.h is the only consumer.
 #
-# The result is cached: the header is regenerated only when a probe or the
-# kernel tree is newer than it.
+# The kernel symbols listed in src/compat/exports are looked up in
+# KDIR/Module.symvers: "#define HAVE_EXPORT_<SYMBOL> 1" for each one the
+# kernel exports, and a line naming the symbol and the kernel, and exit 1,
+# when none of a line's names is exported.
+#
+# The result is cached: the header is regenerated only when a probe, the
+# exports list or the kernel tree is newer than it.
 set -eu
 
 KDIR=$1
 BUILD=$2
 VERBOSE=${3:-}
 PROBES=$BUILD/src/compat/probes
+EXPORTS=$BUILD/src/compat/exports
 WORK=$BUILD/.compat
 OUT=$BUILD/generated/xenfront_config.h
 
 if [ -f "$OUT" ]; then
-	stale=$(find "$PROBES" "$KDIR/include/generated/utsrelease.h" "$KDIR/Module.symvers" \
-		-newer "$OUT" 2>/dev/null | head -n 1)
+	stale=$(find "$PROBES" "$EXPORTS" "$KDIR/include/generated/utsrelease.h" \
+		"$KDIR/Module.symvers" -newer "$OUT" 2>/dev/null | head -n 1)
 	[ -n "$stale" ] || exit 0
+fi
+
+# The exported symbols first: a kernel without one of them is refused at
+# once (exports_h holds the #defines for the header).
+exports_h=""
+if [ -f "$EXPORTS" ]; then
+	if [ ! -f "$KDIR/Module.symvers" ]; then
+		echo "xenfront-pm: $KDIR has no Module.symvers, so which symbols kernel $(basename "$BUILD") exports cannot be checked; not building." >&2
+		exit 1
+	fi
+	while read -r mod names; do
+		case $mod in ''|\#*) continue ;; esac
+		found=""
+		for sym in $(echo "$names" | tr '|' ' '); do
+			if awk -v s="$sym" '$2 == s { f = 1 } END { exit !f }' "$KDIR/Module.symvers"; then
+				found=1
+				exports_h="$exports_h#define HAVE_EXPORT_$(echo "$sym" | tr a-z A-Z) 1
+"
+			fi
+		done
+		if [ -z "$found" ]; then
+			echo "xenfront-pm: kernel $(basename "$BUILD") does not export $(echo "$names" | sed 's/|/ (nor /; s/|/, /g; s/(nor .*/&)/'), which $mod calls; not building." >&2
+			exit 1
+		fi
+	done < "$EXPORTS"
 fi
 
 rm -rf "$WORK"
@@ -58,6 +89,7 @@ tmp=$OUT.tmp
 			echo "/* #undef $name */"
 		fi
 	done
+	printf '%s' "$exports_h"
 	echo "#endif"
 } > "$tmp"
 mv "$tmp" "$OUT"

@@ -101,7 +101,7 @@ void nf_rx_refill(struct nf_queue *q)
 
 void nf_refill_timer_fn(struct timer_list *t)
 {
-	struct nf_queue *q = from_timer(q, t, refill_timer);
+	struct nf_queue *q = timer_container_of(q, t, refill_timer);
 
 	napi_schedule(&q->napi);
 }

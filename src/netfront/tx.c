@@ -86,8 +86,9 @@ static void nf_tx_shape(struct sk_buff *skb, struct nf_dev *nf, struct nfp_tx_sh
 static int nf_chunks_add(struct nf_txplan *p, struct page *page, unsigned int off,
 			 unsigned int len)
 {
+	/* the struct pages of one (compound) page are consecutive */
 	while (len) {
-		struct page *pg = nth_page(page, off >> PAGE_SHIFT);
+		struct page *pg = page + (off >> PAGE_SHIFT);
 		unsigned int o = off & ~PAGE_MASK;
 		unsigned int c = min_t(unsigned int, len, PAGE_SIZE - o);
 
