@@ -97,7 +97,7 @@ fr_wait_suspended() {
 # failed").  fio's tasks wait for their asynchronous I/O interruptibly and
 # freeze with their requests in flight.
 fr_stalled_restore() {
-	local name=$1 snap out st i pid
+	local name=$1 snap out st i pid t0
 	out=$(xft_gexec "$name" "touch /tmp/xfprobe-blk-pause; i=0; while [ ! -e /tmp/xfprobe-blk-paused ] && [ \$i -lt 60 ]; do sleep 1; i=\$((i+1)); done; ls /tmp/xfprobe-blk-paused")
 	[ "$out" = /tmp/xfprobe-blk-paused ] || { echo "the probe's block thread did not pause: $out"; return 1; }
 	# a full ring first: the guest has its requests in flight
@@ -106,7 +106,9 @@ fr_stalled_restore() {
 		[ "$(blk_get "$st" ring_requests_in_flight)" = 32 ] && break
 		sleep 1
 	done
+	t0=$(xft_now)
 	dmsetup suspend "$FR_DM" || { echo "dmsetup suspend failed"; return 1; }
+	xft_say "blk-fullring-stalled: disk stalled after $(xft_since "$t0")s, in flight: $(blk_get "$st" ring_requests_in_flight)" >&2
 	sleep 3
 	xl save "$name" /tmp/$name.save >/tmp/fr-save.log 2>&1 &
 	pid=$!
@@ -117,9 +119,12 @@ fr_stalled_restore() {
 		return 1
 	fi
 	# the guest is gone: let the old backend finish the stalled requests
+	xft_say "blk-fullring-stalled: guest suspended after $(xft_since "$t0")s" >&2
 	dmsetup resume "$FR_DM"
 	wait $pid || { echo "xl save: $(tail -n 2 /tmp/fr-save.log)"; return 1; }
+	xft_say "blk-fullring-stalled: saved after $(xft_since "$t0")s" >&2
 	out=$(xl restore /tmp/$name.save 2>&1) || { echo "xl restore: $(echo "$out" | tail -n 2)"; return 1; }
+	xft_say "blk-fullring-stalled: restored after $(xft_since "$t0")s" >&2
 	rm -f /tmp/$name.save
 	snap=$(xft_snap "$name")
 	out=$(xft_gexec "$name" "rm -f /tmp/xfprobe-blk-pause; echo resumed")

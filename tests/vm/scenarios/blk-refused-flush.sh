@@ -41,6 +41,8 @@ rf_case() {
 	cache) cfg="flush=1 barrier=0" ;;
 	barrier) cfg="flush=0 barrier=1" ;;
 	esac
+	# (the case before may have failed with its guest still there)
+	xft_cleanup
 	why=$(xft_guest_start g1 1) || { xft_fail $check "boot: $why"; return; }
 	out=$(rf_guest_ext4 g1)
 	[ "$out" = ext4 ] || { xft_fail $check "no ext4 in the guest: $out"; return; }
@@ -50,7 +52,8 @@ rf_case() {
 	xfb_misbehave $tag flush-notsupp
 	why=$(xfb_attach g1 $tag xvdb) || { xft_fail $check "$why"; return; }
 	xfb_guest_wait g1 "[ -b /dev/xvdb ]" 60 || { xft_fail $check "no /dev/xvdb in the guest"; return; }
-	out=$(xft_gexec g1 "mke2fs -q -F -t ext4 -E nodiscard,lazy_itable_init=0,lazy_journal_init=0 /dev/xvdb 2>&1 && mkdir -p /mnt/rf && mount -t ext4 -o commit=1 /dev/xvdb /mnt/rf && echo mounted")
+	# (e2fsprogs' mke2fs: busybox's own comes first in PATH and makes ext2 only)
+	out=$(xft_gexec g1 "/usr/bin/mke2fs -q -F -t ext4 -E nodiscard,lazy_itable_init=0,lazy_journal_init=0 /dev/xvdb 2>&1 && mkdir -p /mnt/rf && mount -t ext4 -o commit=1 /dev/xvdb /mnt/rf && echo mounted")
 	case "$out" in
 	*mounted) ;;
 	*) xft_fail $check "mkfs/mount: $out; $(rf_fs_errors g1)"; return ;;
