@@ -23,6 +23,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blk-mq.h>
+#include <linux/build_bug.h>
 #include <linux/interrupt.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
@@ -33,37 +34,37 @@
 #include <xenfront/compat_blk.h>
 #include "blkfront.h"
 
-/* The pure code's copy of the interface constants must match the headers. */
-static void __maybe_unused blkfront_abi_checks(void)
-{
-	BUILD_BUG_ON(XFB_OP_READ != BLKIF_OP_READ);
-	BUILD_BUG_ON(XFB_OP_WRITE != BLKIF_OP_WRITE);
-	BUILD_BUG_ON(XFB_OP_WRITE_BARRIER != BLKIF_OP_WRITE_BARRIER);
-	BUILD_BUG_ON(XFB_OP_FLUSH_DISKCACHE != BLKIF_OP_FLUSH_DISKCACHE);
-	BUILD_BUG_ON(XFB_OP_DISCARD != BLKIF_OP_DISCARD);
-	BUILD_BUG_ON(XFB_OP_INDIRECT != BLKIF_OP_INDIRECT);
-	BUILD_BUG_ON(XFB_RSP_OKAY != BLKIF_RSP_OKAY);
-	BUILD_BUG_ON(XFB_RSP_ERROR != BLKIF_RSP_ERROR);
-	BUILD_BUG_ON(XFB_RSP_EOPNOTSUPP != BLKIF_RSP_EOPNOTSUPP);
-	BUILD_BUG_ON(XFB_DISCARD_SECURE != BLKIF_DISCARD_SECURE);
-	BUILD_BUG_ON(XFB_VDISK_CDROM != VDISK_CDROM);
-	BUILD_BUG_ON(XFB_VDISK_REMOVABLE != VDISK_REMOVABLE);
-	BUILD_BUG_ON(XFB_VDISK_READONLY != VDISK_READONLY);
-	BUILD_BUG_ON(XFB_SEGS_DIRECT != BLKIF_MAX_SEGMENTS_PER_REQUEST);
-	BUILD_BUG_ON(XFB_IND_PAGES_MAX != BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
-	BUILD_BUG_ON(XFB_SEGS_PER_IND_PAGE !=
-		     XEN_PAGE_SIZE / sizeof(struct blkif_request_segment));
-	BUILD_BUG_ON(XFB_PAGE_SIZE != XEN_PAGE_SIZE);
-	BUILD_BUG_ON(XFB_MAX_RING_ORDER != XENBUS_MAX_RING_GRANT_ORDER);
-	/* pool pages are used as grant frames: one Linux page, one grant */
-	BUILD_BUG_ON(PAGE_SIZE != XEN_PAGE_SIZE);
-	/* a request's fragments fit in the smallest ring and in the bitmap */
-	BUILD_BUG_ON(XFB_MAX_FRAGS > XFB_MIN_RING_SLOTS);
-	BUILD_BUG_ON(XFB_MAX_FRAGS > 64);
-	BUILD_BUG_ON(XFB_MIN_RING_SLOTS != __CONST_RING_SIZE(blkif, XEN_PAGE_SIZE));
-	/* one indirect page describes every segment of a fragment */
-	BUILD_BUG_ON(XFB_MAX_SEGS > XFB_SEGS_PER_IND_PAGE);
-}
+/*
+ * The pure code's copy of the interface constants must match the headers.
+ * File-scope assertions: a BUILD_BUG_ON() in a function nothing calls is
+ * never compiled into anything and so never fires.
+ */
+static_assert(XFB_OP_READ == BLKIF_OP_READ);
+static_assert(XFB_OP_WRITE == BLKIF_OP_WRITE);
+static_assert(XFB_OP_WRITE_BARRIER == BLKIF_OP_WRITE_BARRIER);
+static_assert(XFB_OP_FLUSH_DISKCACHE == BLKIF_OP_FLUSH_DISKCACHE);
+static_assert(XFB_OP_DISCARD == BLKIF_OP_DISCARD);
+static_assert(XFB_OP_INDIRECT == BLKIF_OP_INDIRECT);
+static_assert(XFB_RSP_OKAY == BLKIF_RSP_OKAY);
+static_assert(XFB_RSP_ERROR == BLKIF_RSP_ERROR);
+static_assert(XFB_RSP_EOPNOTSUPP == BLKIF_RSP_EOPNOTSUPP);
+static_assert(XFB_DISCARD_SECURE == BLKIF_DISCARD_SECURE);
+static_assert(XFB_VDISK_CDROM == VDISK_CDROM);
+static_assert(XFB_VDISK_REMOVABLE == VDISK_REMOVABLE);
+static_assert(XFB_VDISK_READONLY == VDISK_READONLY);
+static_assert(XFB_SEGS_DIRECT == BLKIF_MAX_SEGMENTS_PER_REQUEST);
+static_assert(XFB_IND_PAGES_MAX == BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
+static_assert(XFB_SEGS_PER_IND_PAGE == XEN_PAGE_SIZE / sizeof(struct blkif_request_segment));
+static_assert(XFB_PAGE_SIZE == XEN_PAGE_SIZE);
+static_assert(XFB_MAX_RING_ORDER == XENBUS_MAX_RING_GRANT_ORDER);
+/* pool pages are used as grant frames: one Linux page, one grant */
+static_assert(PAGE_SIZE == XEN_PAGE_SIZE);
+/* a request's fragments fit in the smallest ring and in the bitmap */
+static_assert(XFB_MAX_FRAGS <= XFB_MIN_RING_SLOTS);
+static_assert(XFB_MAX_FRAGS <= 64);
+static_assert(XFB_MIN_RING_SLOTS == __CONST_RING_SIZE(blkif, XEN_PAGE_SIZE));
+/* one indirect page describes every segment of a fragment */
+static_assert(XFB_MAX_SEGS <= XFB_SEGS_PER_IND_PAGE);
 
 static inline struct page **slot_pages(struct blkfront_ring *r, u32 slot)
 {
