@@ -72,14 +72,24 @@ deb_profile_sources() {
 		echo "deb [signed-by=$key] $sec bookworm-security main"
 		echo "deb [signed-by=$key] $main bookworm-backports main"
 		;;
-	*) deb_die "unknown apt profile '$profile' (bookworm, bullseye, bookworm-backports)" ;;
+	trixie)
+		echo "deb [signed-by=$key] $main trixie main"
+		echo "deb [signed-by=$key] $main trixie-updates main"
+		echo "deb [signed-by=$key] $sec trixie-security main"
+		;;
+	# Backports and experimental alone: their candidates (the kernel meta
+	# packages included) would otherwise lose to the base suite's.
+	trixie-backports|experimental|sid)
+		echo "deb [signed-by=$key] $main $profile main"
+		;;
+	*) deb_die "unknown apt profile '$profile' (bullseye, bookworm, bookworm-backports, trixie, trixie-backports, sid, experimental)" ;;
 	esac
 }
 
 # Set up (once) and refresh (when stale) the private apt tree of a profile.
 # Prints the path of its apt.conf.
 deb_apt() {
-	local profile=$1 d="$XFPM_CACHE/apt/$1" stamp now age lock new
+	local profile=$1 d="$XFPM_CACHE/apt/$1" stamp now age lock new rc
 	# one process at a time per profile: two runs may share the cache (a
 	# rig boot and make check's matrix), and apt's own lock only refuses
 	mkdir -p "$d"
@@ -120,15 +130,34 @@ deb_apt() {
 	[ -f "$stamp" ] && age=$((now - $(stat -c %Y "$stamp")))
 	if [ ! -f "$stamp" ] || [ "$age" -ge "$XFPM_APT_MAX_AGE" ] || [ -n "${XFPM_APT_REFRESH:-}" ]; then
 		deb_log "apt-get update ($profile)"
-		APT_CONFIG="$d/apt.conf" apt-get -q update >"$d/update.log" 2>&1 ||
-			{ cat "$d/update.log" >&2; deb_die "apt-get update failed for $profile"; }
+		# A mirror that stopped syncing serves a Release past its
+		# Valid-Until (sid's is good for a week) and apt refuses the suite.
+		# Its signature is still checked: take the stale lists, and say so.
+		rc=0
+		APT_CONFIG="$d/apt.conf" apt-get -q update >"$d/update.log" 2>&1 || rc=$?
+		if [ "$rc" != 0 ] && grep -q 'is expired' "$d/update.log"; then
+			deb_log "$profile: the mirror's Release file has expired ($(sed -n 's/.*(invalid since \(.*\)).*/\1/p' "$d/update.log" | head -n 1)); using it anyway"
+			rc=0
+			APT_CONFIG="$d/apt.conf" apt-get -q -o Acquire::Check-Valid-Until=false update \
+				>"$d/update.log" 2>&1 || rc=$?
+		fi
+		if [ "$rc" != 0 ] || grep -q '^E:' "$d/update.log"; then
+			cat "$d/update.log" >&2
+			deb_die "apt-get update failed for $profile"
+		fi
 		touch "$stamp"
 	fi
 	exec {lock}>&-
 	echo "$d/apt.conf"
 }
 
-deb_apt_cache() { local p=$1; shift; APT_CONFIG="$(deb_apt "$p")" apt-cache "$@"; }
+# (a profile that cannot be set up must not fall back to the host's apt lists)
+deb_apt_cache() {
+	local p=$1 conf
+	shift
+	conf=$(deb_apt "$p") || return 1
+	APT_CONFIG=$conf apt-cache "$@"
+}
 
 # Candidate version of a package in a profile (empty if none).
 deb_version() {
@@ -184,22 +213,33 @@ deb_extract() {
 	touch "$stamp"
 }
 
-# Map a kernel series (5.10, 6.1, 6.12) to "PROFILE IMAGE-META HEADERS-META".
+# The kernel series: a Debian suite's current kernel, or the rig's short
+# names for Debian 11 and 12's (5.10 = bullseye, 6.1 = bookworm, 6.12 =
+# bookworm-6.12, Debian 12's own 6.12 build, +deb12).  Which version each
+# suite carries is resolved from the archive at run time.
+DEB_KERNEL_SERIES="bullseye bookworm bookworm-6.12 trixie trixie-backports sid experimental"
+
+# Map a kernel series and flavour (amd64, the default, or cloud-amd64) to
+# "PROFILE IMAGE-META HEADERS-META".
 deb_kernel_series() {
+	local f=${2:-amd64}
+	case "$f" in amd64|cloud-amd64) ;; *) deb_die "unsupported kernel flavour '$f' (amd64, cloud-amd64)" ;; esac
 	case "$1" in
-	5.10) echo "bullseye linux-image-amd64 linux-headers-amd64" ;;
-	6.1) echo "bookworm linux-image-amd64 linux-headers-amd64" ;;
-	6.12) echo "bookworm linux-image-6.12-amd64 linux-headers-6.12-amd64" ;;
-	*) deb_die "unsupported kernel series '$1' (5.10, 6.1, 6.12)" ;;
+	5.10|bullseye) echo "bullseye linux-image-$f linux-headers-$f" ;;
+	6.1|bookworm) echo "bookworm linux-image-$f linux-headers-$f" ;;
+	6.12|bookworm-6.12) echo "bookworm linux-image-6.12-$f linux-headers-6.12-$f" ;;
+	trixie|trixie-backports|sid|experimental) echo "$1 linux-image-$f linux-headers-$f" ;;
+	*) deb_die "unsupported kernel series '$1' (5.10, 6.1, 6.12, $DEB_KERNEL_SERIES)" ;;
 	esac
 }
 
-# Resolve a kernel series to its current ABI name, e.g. 6.1 -> 6.1.0-56-amd64.
+# Resolve a kernel series (and flavour) to its current ABI name, e.g.
+# 6.1 -> 6.1.0-56-amd64.  Prints "PROFILE ABI".
 deb_kernel_abi() {
 	local profile meta hmeta img
-	read -r profile meta hmeta < <(deb_kernel_series "$1")
+	read -r profile meta hmeta < <(deb_kernel_series "$1" "${2:-}") || return 1
 	img=$(deb_dep_matching "$profile" "$meta" '^linux-image-[0-9]')
-	if [ -z "$img" ] && [ "$1" = 6.12 ]; then
+	if [ -z "$img" ] && [ "$profile" = bookworm ] && [ "$meta" != "${meta#linux-image-6.12-}" ]; then
 		# Not in bookworm proper on this mirror: try bookworm-backports.
 		profile=bookworm-backports
 		img=$(deb_dep_matching "$profile" "$meta" '^linux-image-[0-9]')
@@ -212,7 +252,11 @@ deb_kernel_abi() {
 # Fetch and unpack the headers of a kernel ABI into a relocatable tree.
 # Prints the KDIR to build against.
 deb_kernel_headers() {
-	local profile=$1 abi=$2 root="$XFPM_CACHE/headers/$2" kbuild common deb f
+	local profile=$1 abi=$2 root="$XFPM_CACHE/headers/$2" kbuild common deb f lock
+	# (one process at a time unpacks a tree: the rig and the matrix share it)
+	mkdir -p "$XFPM_CACHE/headers"
+	exec {lock}>"$root.lock"
+	flock "$lock"
 	if [ ! -f "$root/.ready" ]; then
 		common=$(deb_dep_matching "$profile" "linux-headers-$abi" '^linux-headers-.*-common')
 		kbuild=$(deb_dep_matching "$profile" "linux-headers-$abi" '^linux-kbuild-')
@@ -222,12 +266,16 @@ deb_kernel_headers() {
 		for deb in $(deb_fetch "$profile" "linux-headers-$abi" "$common" "$kbuild"); do
 			deb_extract "$deb" "$root"
 		done
-		# The Debian header Makefiles include the common tree by absolute path.
-		for f in "$root"/usr/src/linux-headers-*/Makefile; do
-			sed -i "s#^include /usr/src/#include $root/usr/src/#" "$f"
-		done
 		touch "$root/.ready"
 	fi
+	# The Debian header Makefiles include the common tree by absolute path,
+	# and since 7.x also name their own directory (KBUILD_OUTPUT=/usr/src/...).
+	# (checked on every call: trees unpacked before the second rewrite)
+	for f in "$root"/usr/src/linux-headers-*/Makefile; do
+		grep -q '^\(include \|KBUILD_OUTPUT *= *\)/usr/src/' "$f" || continue
+		sed -i "s#^\(include \|KBUILD_OUTPUT *= *\)/usr/src/#\1$root/usr/src/#" "$f"
+	done
+	exec {lock}>&-
 	echo "$root/usr/src/linux-headers-$abi"
 }
 
@@ -237,13 +285,176 @@ deb_kernel_image() {
 	deb_fetch "$profile" "linux-image-$abi"
 }
 
-# Extra make arguments for building against a Debian kernel tree: the
-# compiler the kernel was built with (named in .kernelvariables) when it is
-# installed, else the default gcc (e.g. bullseye's gcc-10 on bookworm).
-deb_kbuild_cc() {
-	local kdir=$1 kcc
-	kcc=$(sed -n 's/^CC = .*gcc-/gcc-/p' "$kdir/.kernelvariables" 2>/dev/null)
-	if [ -n "$kcc" ] && ! command -v "$kcc" >/dev/null; then
-		echo "CC=gcc"
+# ---- building with the toolchain a kernel was built with ----
+
+# The Debian suite whose toolchain a profile's kernels are built with
+# (backports are built on their base suite, experimental on sid).
+deb_profile_suite() {
+	case "$1" in
+	bookworm-backports) echo bookworm ;;
+	trixie-backports) echo trixie ;;
+	experimental) echo sid ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# The compiler a kernel tree was built with, from its CONFIG_CC_VERSION_TEXT:
+# "PROGRAM VERSION", e.g. "gcc-16 16.2.0-4" (Debian's package version when
+# the text names one).
+deb_kernel_cc() {
+	local text prog ver
+	text=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' \
+		"$1/include/config/auto.conf" 2>/dev/null)
+	[ -n "$text" ] || return 1
+	prog=${text%% *}
+	prog=${prog#x86_64-linux-gnu-}
+	ver=$(echo "$text" | sed -n 's/.*(Debian \([^)]*\)).*/\1/p')
+	[ -n "$ver" ] || ver=$(echo "$text" | awk '{ print $NF }')
+	echo "$prog $ver"
+}
+
+# The version a compiler's --version line names, in deb_kernel_cc's form.
+deb_cc_version() {
+	local ver
+	ver=$(echo "$1" | sed -n 's/.*(Debian \([^)]*\)).*/\1/p')
+	[ -n "$ver" ] || ver=$(echo "$1" | awk '{ print $NF }')
+	echo "$ver"
+}
+
+# What a kernel-build chroot holds besides its compiler: make, and what the
+# kernel's prebuilt kbuild tools (linux-kbuild-*: modpost, objtool, pahole
+# for BTF) need to run.
+DEB_KBUILD_CHROOT_PKGS="make libc6-dev libelf-dev libssl-dev dwarves kmod bc"
+# How old (seconds) a chroot may get before it is made anew: a week.
+: "${XFPM_CHROOT_MAX_AGE:=604800}"
+
+# deb_kbuild_chroot SUITE CC: a minimal chroot of a Debian suite with the
+# compiler package CC (gcc-16) and DEB_KBUILD_CHROOT_PKGS, made with
+# debootstrap from this machine's own Debian mirror (deb_mirrors), cached in
+# $XFPM_CACHE/chroot/SUITE-CC and made anew once it is older than
+# XFPM_CHROOT_MAX_AGE or its package list changed.  Needs root.  Prints its
+# path; on failure the reason on stderr (with debootstrap's last lines).
+# The caller holds no lock afterwards: deb_chroot_run takes a shared one, and
+# a refresh waits for the builds that use the old chroot.
+deb_kbuild_chroot() {
+	local suite=$1 cc=$2 main sec dir lock want age log
+	read -r main sec < <(deb_mirrors) || return 1
+	dir="$XFPM_CACHE/chroot/$suite-$cc"
+	want="$suite $cc $DEB_KBUILD_CHROOT_PKGS $main"
+	mkdir -p "$XFPM_CACHE/chroot"
+	exec {lock}>"$dir.lock"
+	flock "$lock"
+	age=$XFPM_CHROOT_MAX_AGE
+	[ -f "$dir/.ready" ] && age=$(($(date +%s) - $(stat -c %Y "$dir/.ready")))
+	if [ "$age" -ge "$XFPM_CHROOT_MAX_AGE" ] || [ "$(cat "$dir/.ready" 2>/dev/null)" != "$want" ]; then
+		deb_log "debootstrap $suite with $cc (chroot for kernel builds)"
+		rm -rf "$dir.new"
+		log="$dir.log"
+		if ! debootstrap --variant=minbase --include="$(echo "$cc $DEB_KBUILD_CHROOT_PKGS" | tr ' ' ,)" \
+			"$suite" "$dir.new" "$main" >"$log" 2>&1; then
+			tail -n 5 "$log" >&2
+			rm -rf "$dir.new"
+			exec {lock}>&-
+			echo "debarchive: debootstrap of $suite with $cc failed (log: $log)" >&2
+			return 1
+		fi
+		rm -f "$dir.new"/var/cache/apt/archives/*.deb
+		echo "$want" > "$dir.new/.ready"
+		rm -rf "$dir"
+		mv "$dir.new" "$dir"
 	fi
+	exec {lock}>&-
+	echo "$dir"
+}
+
+# deb_chroot_run DIR [BIND...] -- CMD...: run CMD inside the chroot DIR, with
+# /proc, /dev and each BIND (a host directory, mounted at the same path, so
+# that paths mean the same inside and out) in a private mount namespace: the
+# mounts end with the command.  A shared lock keeps a refresh of the chroot
+# (deb_kbuild_chroot) waiting until CMD is done.
+deb_chroot_run() {
+	local dir=$1 binds="" lock rc=0
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do binds="$binds $1"; shift; done
+	[ "${1:-}" = -- ] && shift
+	exec {lock}>"$dir.lock"
+	flock -s "$lock"
+	XFPM_BINDS=$binds unshare --mount --propagation private -- /bin/sh -ec '
+		c=$1
+		shift
+		mount -t proc proc "$c/proc"
+		mount --bind /dev "$c/dev"
+		for b in $XFPM_BINDS; do
+			mkdir -p "$c$b"
+			mount --bind "$b" "$c$b"
+		done
+		exec chroot "$c" /usr/bin/env -i HOME=/root LC_ALL=C.UTF-8 \
+			PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin "$@"' \
+		sh "$dir" "$@" || rc=$?
+	exec {lock}>&-
+	return $rc
+}
+
+# deb_kbuild_env KDIR PROFILE [DIR...]: where to build against the Debian
+# kernel tree KDIR (of an apt profile) with the compiler the kernel was built
+# with.  A kernel of this machine's own Debian release builds here; any
+# other in a chroot of its suite (deb_kbuild_chroot), with KDIR's tree and
+# each DIR (the source tree) at the same paths inside.  Sets
+#   DEB_KBUILD_RUN    the command prefix (an array: empty here, or
+#                     "deb_chroot_run CHROOT DIRS... --")
+#   DEB_KBUILD_WHERE  "host" or "SUITE chroot"
+#   DEB_KBUILD_KCC    the kernel's compiler, "gcc-16 16.2.0-3" (deb_kernel_cc)
+#   DEB_KBUILD_CC     that compiler as installed where the build runs,
+#                     "gcc-16 16.2.0-4" (the same program; the Debian
+#                     revision may differ)
+# Returns 1 with the reason in DEB_KBUILD_WHY when that compiler cannot be
+# had (2: only because a chroot needs root).  Never another compiler.
+deb_kbuild_env() {
+	local kdir=$1 profile=$2 suite host kcc kver root have why
+	shift 2
+	DEB_KBUILD_RUN=() DEB_KBUILD_WHERE="" DEB_KBUILD_KCC="" DEB_KBUILD_CC="" DEB_KBUILD_WHY=""
+	if ! read -r kcc kver < <(deb_kernel_cc "$kdir"); then
+		DEB_KBUILD_WHY="no CONFIG_CC_VERSION_TEXT in $kdir: which compiler built the kernel is unknown"
+		return 1
+	fi
+	DEB_KBUILD_KCC="$kcc $kver"
+	suite=$(deb_profile_suite "$profile")
+	host=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	if [ "$suite" = "$host" ]; then
+		DEB_KBUILD_WHERE=host
+	elif [ "$(id -u)" != 0 ]; then
+		DEB_KBUILD_WHERE="$suite chroot"
+		DEB_KBUILD_WHY="the kernel needs $kcc in a $suite chroot, and making and entering one needs root"
+		return 2
+	else
+		DEB_KBUILD_WHERE="$suite chroot"
+		why=$(mktemp)
+		if ! root=$(deb_kbuild_chroot "$suite" "$kcc" 2>"$why"); then
+			DEB_KBUILD_WHY="no $suite chroot with $kcc: $(grep -v '^debarchive: debootstrap ' "$why" | tail -n 2 | tr '\n' ' ')"
+			rm -f "$why"
+			return 1
+		fi
+		cat "$why" >&2
+		rm -f "$why"
+		# the kernel tree (the root deb_kernel_headers unpacked it into)
+		# and the caller's directories
+		DEB_KBUILD_RUN=(deb_chroot_run "$root" "${kdir%/usr/src/*}" "$@")
+		DEB_KBUILD_RUN+=(--)
+	fi
+	if ! have=$("${DEB_KBUILD_RUN[@]}" "$kcc" --version 2>/dev/null | head -n 1) || [ -z "$have" ]; then
+		DEB_KBUILD_WHY="$kcc, the kernel's compiler, is not installed ($DEB_KBUILD_WHERE)"
+		return 1
+	fi
+	DEB_KBUILD_CC="$kcc $(deb_cc_version "$have")"
+}
+
+# deb_kbuild KDIR PROFILE DIR MAKE-ARGS...: run make for the Debian kernel
+# tree KDIR with the compiler its kernel was built with (deb_kbuild_env;
+# DIR, the source tree, is visible at its path in a chroot).  Says why not
+# and returns non-zero when that compiler cannot be had.
+deb_kbuild() {
+	local kdir=$1 profile=$2 dir=$3
+	shift 3
+	deb_kbuild_env "$kdir" "$profile" "$dir" || { echo "debarchive: $DEB_KBUILD_WHY" >&2; return 1; }
+	"${DEB_KBUILD_RUN[@]}" make "$@"
 }

@@ -32,13 +32,13 @@ for a in "$@"; do
 	case $a in
 	--check) install=""; continue ;;
 	build|fetch|unit|fuzz) parts="$parts $a" ;;
-	matrix) parts="$parts build fetch" ;;
+	matrix) parts="$parts build fetch matrix" ;;
 	pkg|pkg-test) parts="$parts build fetch pkg" ;;
 	vm|vm-test|vm-ci|bench|demo) parts="$parts build fetch vm" ;;
 	realguest) parts="$parts build fetch vm realguest" ;;
 	checkpatch) parts="$parts fetch checkpatch" ;;
-	check) parts="$parts build fetch unit fuzz pkg vm" ;;
-	check-full) parts="$parts build fetch unit fuzz pkg vm realguest" ;;
+	check) parts="$parts build fetch unit fuzz matrix pkg vm" ;;
+	check-full) parts="$parts build fetch unit fuzz matrix pkg vm realguest" ;;
 	*) echo "prereqs: unknown target '$a'" >&2; exit 2 ;;
 	esac
 	what="$what $a"

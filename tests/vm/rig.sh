@@ -280,8 +280,9 @@ for k in $KERNELS; do
 	want="test-modules"
 	case " $DRIVERS " in *" built "*) want="modules test-modules" ;; esac
 	log "building $want for $abi"
-	# shellcheck disable=SC2046,SC2086
-	make -s -C "$REPO" $want KDIR="$kdir" $(deb_kbuild_cc "$kdir") \
+	# with the kernel's own compiler: here, or in a chroot of its suite
+	# shellcheck disable=SC2086
+	deb_kbuild "$kdir" "$prof" "$REPO" -s -C "$REPO" $want KDIR="$kdir" \
 		>"$RUN/build-$abi.log" 2>&1 ||
 		{ cat "$RUN/build-$abi.log" >&2; log "build for $abi failed"; exit 1; }
 	for d in $DRIVERS; do
