@@ -107,16 +107,18 @@ struct xenfront_device {
 	enum xfpm_link last_link;		/* of the last resume check */
 	enum xfpm_mode restore_mode;		/* for the restore in progress */
 	bool backend_stashed;			/* backend change not delivered yet */
+	unsigned long backend_seen;		/* states seen meanwhile (bits) */
 	struct work_struct replay_work;		/* delivers a stashed change */
-	/* a restore that found no backend: waiting for it to appear */
+	/* after a restore: until the backend is Connected (backend_wait_ms) */
 	struct delayed_work backend_work;
 	unsigned long backend_wait_start;	/* jiffies */
 	unsigned int backend_retry_ms;
 	bool backend_waiting;
+	bool backend_attached;			/* ... and its watch is set */
 	bool xb_resume_ran;			/* xenbus_dev_restore() reached us */
 	bool reattaching;			/* ... for a waiting device */
-	u64 backend_waits;			/* restores that had to wait */
-	u64 backends_lost;			/* ... and gave up */
+	u64 backend_waits;			/* restores whose backend was not there */
+	u64 backends_lost;			/* restores whose backend never connected */
 	spinlock_t evtchn_lock;
 	struct list_head evtchns;
 	struct list_head node;			/* all our devices */

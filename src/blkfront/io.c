@@ -318,24 +318,28 @@ static void issue_frag(struct blkfront_ring *r, struct request *req, struct blkf
 /*
  * Every fragment of a FUA write planned for a flush-only ring was written:
  * issue the empty flush that makes it durable, in the slot the last
- * fragment just gave back (ring lock held).  False when none is needed any
- * more (the ring lost its flush, or is no longer accepting).
+ * fragment just gave back (ring lock held).  Returns 1 when issued, 0 when
+ * none is needed any more (the backend refused flushes: it writes through),
+ * -EIO when the ring takes no more requests (the backend is closing): the
+ * write cannot be made durable and must not complete as if it were.
  */
-static bool issue_postflush(struct blkfront_ring *r, struct blkfront_rq *brq)
+static int issue_postflush(struct blkfront_ring *r, struct blkfront_rq *brq)
 {
 	struct xfb_io io = { .kind = XFB_IO_FLUSH };
 	struct xfb_frag f;
 	bool notify;
 
 	brq->postflush = false;
-	if (!r->accepting || !r->shadow.nr_free || xfb_plan(&io, &r->conn, &f, 1) != 1)
-		return false;
+	if (!r->accepting || !r->shadow.nr_free)
+		return -EIO;
+	if (xfb_plan(&io, &r->conn, &f, 1) != 1)
+		return 0;
 	xfb_acct_begin(&brq->acct, 1);
 	issue_frag(r, blk_mq_rq_from_pdu(brq), brq, &f, 0, NULL);
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&r->ring, notify);
 	if (notify)
 		notify_remote_via_irq(r->evtchn.irq);
-	return true;
+	return 1;
 }
 
 /* One checked response (ring lock held).  False: the ring was failed. */
@@ -363,9 +367,14 @@ static bool frag_done(struct blkfront_ring *r, u32 slot, const struct blkif_resp
 
 	switch (xfb_acct_frag_done(&brq->acct, frag, o.status)) {
 	case XFB_FRAG_LAST:
-		if (brq->postflush && brq->acct.status == XFB_RSP_OKAY && !o.violation &&
-		    issue_postflush(r, brq))
-			break;
+		if (brq->postflush && brq->acct.status == XFB_RSP_OKAY && !o.violation) {
+			int pf = issue_postflush(r, brq);
+
+			if (pf > 0)
+				break;
+			if (pf < 0)
+				brq->acct.status = XFB_RSP_ERROR;
+		}
 		finish_req(r, brq);
 		break;
 	case XFB_FRAG_PENDING:

@@ -637,17 +637,17 @@ static void blkfront_backend_changed(struct xenfront_device *xf, enum xenbus_sta
 }
 
 /*
- * After a restore the layer gave up waiting for a backend that never came:
- * the requests held since the restore fail, and so does the disk.  (A
- * backend that is there but has no state yet reads as Unknown: that is
- * not this.)
+ * After a restore the layer gave up on a backend that did not connect in
+ * time (its directory never came, or it never reached Connected): the
+ * requests held since the restore fail, and so does the disk.  (A backend
+ * that is there but has no state yet reads as Unknown: that is not this.)
  */
 static void blkfront_backend_lost(struct xenfront_device *xf)
 {
 	struct blkfront_info *info = xenfront_get_drvdata(xf);
 
 	mutex_lock(&info->mutex);
-	if (info->state == BF_WAITING && info->gd) {
+	if ((info->state == BF_WAITING || info->state == BF_INITIALISED) && info->gd) {
 		dev_err(&xf->xdev->dev, "%s: no backend after the restore; failing the disk\n",
 			info->vd.name);
 		if (!info->disk_dead) {

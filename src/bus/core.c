@@ -67,54 +67,79 @@ static void xfbus_record_time(struct xenfront_device *xf, enum xfpm_action act, 
 	}
 }
 
-/* Is the backend named by our "backend" node there (yet)? */
-static bool xfbus_backend_present(struct xenfront_device *xf)
+/*
+ * After a restore the device is watched until its new backend is Connected,
+ * for backend_wait_ms at most; then the driver is told to fail what it
+ * holds (backend_lost).  Two phases:
+ *
+ *  searching: xenbus_dev_restore() gave up before our resume because the
+ *	backend's directory was not there yet (talk_to_otherend(): -ENOENT; a
+ *	driver domain still starting, a slow toolstack), or could not set the
+ *	watch.  The driver was restored anyway (it let go of the dead
+ *	connection and holds its I/O) and our state put back to Initialising,
+ *	so that a backend that appears does not find us Closing.  The work
+ *	polls for the directory, its state node and backend-id (checked here
+ *	first, so that the kernel's read of them cannot fail and write
+ *	Closing again), then runs xenbus_dev_restore() once more, which only
+ *	reads the details and sets the watch (reattaching).
+ *  attached: the watch delivers the backend's states to the driver; the
+ *	work only looks for Connected.
+ *
+ * A restore (another one may come during the wait) starts over; a freeze
+ * holds the wait, a thaw goes on with it.  The work takes the device lock
+ * first, in the PM core's order, so it never runs beside a PM callback or
+ * the kernel's removal of the device, and never holds pm_lock while a watch
+ * is unregistered (no watch is set in the searching phase).
+ */
+static bool xfbus_backend_ready(struct xenfront_device *xf)
 {
-	char *be = xenbus_read(XBT_NIL, xf->xdev->nodename, "backend", NULL);
-	bool there;
+	const char *node = xf->xdev->nodename;
+	char *be;
+	bool ready;
+	int id;
 
+	if (xenbus_scanf(XBT_NIL, node, "backend-id", "%i", &id) != 1)
+		return false;
+	be = xenbus_read(XBT_NIL, node, "backend", NULL);
 	if (IS_ERR(be))
 		return false;
-	there = *be && xenbus_exists(XBT_NIL, be, "");
+	ready = *be && xenbus_exists(XBT_NIL, be, "") && xenbus_exists(XBT_NIL, be, "state");
 	kfree(be);
-	return there;
+	return ready;
 }
 
-/*
- * RESTORE: re-read the backend details, reset our xenbus state, run the
- * driver's restore (through xenbus_dev_restore() -> xfbus_xb_resume()) and
- * watch the backend again.
- *
- * xenbus_dev_restore() gives up before our resume when the backend's
- * directory is not there yet (talk_to_otherend(): -ENOENT), and leaves the
- * device Closing with no watch.  Restore the driver anyway, so that it lets
- * go of the dead connection and holds its I/O, put our state back to
- * Initialising (a backend that appears must not find us Closing) and wait
- * for the backend (xfbus_backend_work).
- */
+static void xfbus_wait_arm(struct xenfront_device *xf, bool attached)
+{
+	xf->backend_waiting = true;
+	xf->backend_attached = attached;
+	xf->backend_wait_start = jiffies;
+	xf->backend_retry_ms = 100;
+	schedule_delayed_work(&xf->backend_work, msecs_to_jiffies(xf->backend_retry_ms));
+}
+
+/* RESTORE, through xenbus_dev_restore() -> xfbus_xb_resume(); pm_lock held. */
 static int xfbus_run_restore(struct xenfront_device *xf)
 {
 	struct device *dev = xenfront_to_dev(xf);
 	int err;
 
+	/* a wait of an earlier restore is over: this one starts its own */
+	xf->backend_waiting = false;
+	cancel_delayed_work(&xf->backend_work);
 	/*
 	 * The kernel defers this when xenstored runs in this very domain
 	 * (XS_LOCAL); a frontend never lives there, so we do not.
 	 */
 	xf->xb_resume_ran = false;
 	err = xenbus_dev_restore(dev);
-	if (!err || xf->xb_resume_ran)
-		return err;
-
-	dev_warn(dev, "no backend after the restore (%d); waiting up to %u ms for it\n", err,
-		 max(READ_ONCE(backend_wait_ms), 1000U));
-	xenbus_switch_state(xf->xdev, XenbusStateInitialising);
-	err = xf->drv->restore ? xf->drv->restore(xf, xf->restore_mode) : 0;
-	xf->backend_waiting = true;
-	xf->backend_wait_start = jiffies;
-	xf->backend_retry_ms = 100;
-	xf->backend_waits++;
-	schedule_delayed_work(&xf->backend_work, msecs_to_jiffies(xf->backend_retry_ms));
+	if (!xf->xb_resume_ran) {
+		dev_warn(dev, "no backend after the restore (%d); waiting up to %u ms for it\n",
+			 err, max(READ_ONCE(backend_wait_ms), 1000U));
+		xenbus_switch_state(xf->xdev, XenbusStateInitialising);
+		err = xf->drv->restore ? xf->drv->restore(xf, xf->restore_mode) : 0;
+		xf->backend_waits++;
+	}
+	xfbus_wait_arm(xf, xf->xb_resume_ran && xf->xdev->otherend_watch.node);
 	return err;
 }
 
@@ -129,59 +154,96 @@ static void xfbus_clear_error(struct xenfront_device *xf)
 	}
 }
 
+/* searching: the backend is there now; set the watch.  True when set. */
+static bool xfbus_reattach(struct xenfront_device *xf, unsigned int waited)
+{
+	struct device *dev = xenfront_to_dev(xf);
+	int err;
+
+	xf->reattaching = true;
+	err = xenbus_dev_restore(dev);
+	xf->reattaching = false;
+	if (err || !xf->xdev->otherend_watch.node) {
+		xenbus_switch_state(xf->xdev, XenbusStateInitialising);
+		return false;
+	}
+	xfbus_clear_error(xf);
+	dev_info(dev, "backend %s appeared %u ms after the restore; connecting\n",
+		 xf->xdev->otherend, waited);
+	return true;
+}
+
 static void xfbus_backend_work(struct work_struct *work)
 {
 	struct xenfront_device *xf = container_of(to_delayed_work(work), struct xenfront_device,
 						  backend_work);
 	struct device *dev = xenfront_to_dev(xf);
 	unsigned int waited, limit = max(READ_ONCE(backend_wait_ms), 1000U);
-	int err;
+	enum xenbus_state st = XenbusStateUnknown;
 
+	if (!device_trylock(dev)) {
+		schedule_delayed_work(&xf->backend_work, msecs_to_jiffies(100));
+		return;
+	}
 	mutex_lock(&xf->pm_lock);
-	if (!xf->backend_waiting)
+	if (!xf->backend_waiting || !dev->driver)
 		goto out;
 	waited = jiffies_to_msecs(jiffies - xf->backend_wait_start);
-	/* frozen again meanwhile: a thaw goes on waiting, a restore starts over */
-	if (xf->pm.state == XFPM_RUNNING && xfbus_backend_present(xf)) {
-		xf->reattaching = true;
-		err = xenbus_dev_restore(dev);
-		xf->reattaching = false;
-		if (!err) {
+	if (xf->pm.state == XFPM_RUNNING) {
+		if (!xf->backend_attached && xfbus_backend_ready(xf))
+			xf->backend_attached = xfbus_reattach(xf, waited);
+		if (xf->backend_attached) {
+			st = xenbus_read_driver_state(xf->xdev, xf->xdev->otherend);
+			if (st == XenbusStateConnected) {
+				xf->backend_waiting = false;
+				goto out;
+			}
+		}
+		if (waited >= limit) {
 			xf->backend_waiting = false;
-			xfbus_clear_error(xf);
-			dev_info(dev, "backend %s appeared %u ms after the restore; connecting\n",
-				 xf->xdev->otherend, waited);
+			xf->backends_lost++;
+			dev_err(dev, "backend %s not connected %u ms after the restore (%s); failing the device\n",
+				xf->xdev->otherend ?: "(none)", waited, xenbus_strstate(st));
+			if (xf->drv->backend_lost)
+				xf->drv->backend_lost(xf);
 			goto out;
 		}
-		xenbus_switch_state(xf->xdev, XenbusStateInitialising);
-	}
-	if (waited >= limit && xf->pm.state == XFPM_RUNNING) {
-		xf->backend_waiting = false;
-		xf->backends_lost++;
-		dev_err(dev, "no backend %u ms after the restore; failing the device\n", waited);
-		if (xf->drv->backend_lost)
-			xf->drv->backend_lost(xf);
-		goto out;
 	}
 	xf->backend_retry_ms = min(xf->backend_retry_ms * 2, 2000U);
 	schedule_delayed_work(&xf->backend_work, msecs_to_jiffies(xf->backend_retry_ms));
 out:
 	mutex_unlock(&xf->pm_lock);
+	device_unlock(dev);
 }
 
 /* Hand the driver a backend change it has not seen yet (pm_lock held). */
 static void xfbus_replay_backend(struct xenfront_device *xf)
 {
+	unsigned long seen;
 	enum xenbus_state st;
 
 	if (!xf->backend_stashed || !xf->xdev->otherend)
 		return;
 	xf->backend_stashed = false;
+		xf->backend_seen = 0;
+	seen = xchg(&xf->backend_seen, 0);
 	st = xenbus_read_driver_state(xf->xdev, xf->xdev->otherend);
-	dev_dbg(xenfront_to_dev(xf), "replaying backend state %s after thaw\n",
-		xenbus_strstate(st));
-	if (xf->drv->backend_changed)
-		xf->drv->backend_changed(xf, st);
+	dev_dbg(xenfront_to_dev(xf), "replaying backend state %s (seen %#lx)\n",
+		xenbus_strstate(st), seen);
+	if (!xf->drv->backend_changed)
+		return;
+	/*
+	 * A backend that closed and came back meanwhile (a restarted or
+	 * re-attached backend) must not look to the driver as if it had
+	 * only moved on: the close is delivered first.
+	 */
+	if (st != XenbusStateClosing && st != XenbusStateClosed) {
+		if (seen & BIT(XenbusStateClosing))
+			xf->drv->backend_changed(xf, XenbusStateClosing);
+		if (seen & BIT(XenbusStateClosed))
+			xf->drv->backend_changed(xf, XenbusStateClosed);
+	}
+	xf->drv->backend_changed(xf, st);
 }
 
 /* A backend change that found pm_lock taken, delivered from a work item. */
@@ -409,6 +471,8 @@ static void xfbus_otherend_changed(struct xenbus_device *xdev, enum xenbus_state
 
 	if (!xf)
 		return;
+	if ((unsigned int)state < BITS_PER_LONG)
+		set_bit(state, &xf->backend_seen);
 	if (!mutex_trylock(&xf->pm_lock)) {
 		WRITE_ONCE(xf->backend_stashed, true);
 		schedule_work(&xf->replay_work);
@@ -420,6 +484,11 @@ static void xfbus_otherend_changed(struct xenbus_device *xdev, enum xenbus_state
 			xenbus_strstate(state));
 		xf->backend_stashed = true;
 	} else if (xf->pm.state != XFPM_DETACHED && xf->drv->backend_changed) {
+		if (xf->backend_stashed)
+			/* an earlier change is still to be delivered: in order */
+			xfbus_replay_backend(xf);
+		else
+			xf->backend_seen = 0;
 		xf->drv->backend_changed(xf, state);
 	}
 	mutex_unlock(&xf->pm_lock);

@@ -71,7 +71,8 @@ XF_SHOW(max_thaw_us, "%llu", div_u64(xf->times.max_thaw_ns, NSEC_PER_USEC));
 XF_SHOW(max_restore_us, "%llu", div_u64(xf->times.max_restore_ns, NSEC_PER_USEC));
 XF_SHOW(evtchns, "%u", xfbus_evtchns_bound(xf));
 XF_SHOW(link, "%s", xfpm_link_name(xenfront_link_state(xf)));
-XF_SHOW(backend_wait, "%s", READ_ONCE(xf->backend_waiting) ? "waiting" : "none");
+XF_SHOW(backend_wait, "%s", !READ_ONCE(xf->backend_waiting) ? "none" :
+	READ_ONCE(xf->backend_attached) ? "connecting" : "searching");
 XF_SHOW(backend_waits, "%llu", xf->backend_waits);
 XF_SHOW(backends_lost, "%llu", xf->backends_lost);
 

@@ -415,6 +415,10 @@ static void verify_hooks(void)
 		return;	/* the code check reads x86-64 code only */
 	callee = xfshim_hooks[XFSHIM_DPM_SUSPEND_START].attached ?
 		 hook_addr(&xfshim_hooks[XFSHIM_DPM_SUSPEND_START]) : resolve("dpm_suspend_start");
+	if (!callee) {
+		pr_warn("dpm_suspend_start not found: the hooks' call sites are not checked\n");
+		return;
+	}
 	if (ds->attached && !code_refers(hook_addr(ds), callee)) {
 		pr_warn("%pS does not call dpm_suspend_start(): not drivers/xen/manage.c's do_suspend; no hook is used\n",
 			(void *)hook_addr(ds));
