@@ -62,12 +62,30 @@ export XFPM_PREREQS_DONE=1 PATH=$PATH:/usr/sbin:/sbin
 busybox_bin=$(command -v busybox)
 
 # One rig boot at a time on this machine: two QEMUs on two cores starve each
-# other's guests into timeouts.  A second rig.sh waits here.
+# other's guests into timeouts.  A second rig.sh waits here, in turn: each
+# waiter leaves a ticket (its start time and pid) in the queue folder and
+# takes the lock only when its ticket is the oldest one left (flock alone
+# lets a newcomer overtake a waiter); tickets of dead waiters are dropped.
+RIG_Q=${TMPDIR:-/tmp}/xfpm-rig.queue
+mkdir -p "$RIG_Q"
+RIG_TICKET=$RIG_Q/$(date +%s%N).$$
+: > "$RIG_TICKET"
 exec 9>"${TMPDIR:-/tmp}/xfpm-rig.lock"
-if ! flock -n 9; then
+rig_first() {
+	local t
+	for t in "$RIG_Q"/*; do
+		[ -e "$t" ] || continue
+		kill -0 "${t##*.}" 2>/dev/null || { rm -f "$t"; continue; }
+		[ "$t" = "$RIG_TICKET" ]
+		return
+	done
+	return 1
+}
+if ! { rig_first && flock -n 9; }; then
 	echo "rig: another rig boot is running on this machine; waiting for it to end" >&2
-	flock 9
+	until rig_first && flock -n 9; do sleep 2; done
 fi
+rm -f "$RIG_TICKET"
 
 CACHE=$XFPM_CACHE/rig
 mkdir -p "$CACHE"
