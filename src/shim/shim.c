@@ -7,6 +7,8 @@
  *   hooks/<name>        "attached: <role>" or "not attached: <reason> (<errno>)"
  *   suspends, hypercalls, cancelled, resumed, freeze_failures, late_failures
  *   fixed_resume_early, redirected_xs_resume, fixed_resume
+ *   suspend_evtchn      "port N", "off (...)" or "none: <why>" (evtchn.c)
+ *   suspend_evtchn_{notifications,requests,published,renewals}
  *
  * The history of the suspends themselves is /sys/kernel/xenfront/history
  * (xenfront-bus), which the shim feeds.
@@ -73,11 +75,33 @@ STAT_ATTR(fixed_resume, resume_fixed);
 static struct kobj_attribute attr_status = __ATTR_RO(status);
 static struct kobj_attribute attr_fix = __ATTR_RO(fix);
 
+#define EVTCHN_ATTR(name)							\
+static ssize_t suspend_evtchn_##name##_show(struct kobject *k, struct kobj_attribute *a, \
+					    char *buf)				\
+{										\
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(xfshim_evtchn_stats.name));	\
+}										\
+static struct kobj_attribute attr_suspend_evtchn_##name = __ATTR_RO(suspend_evtchn_##name)
+
+EVTCHN_ATTR(notifications);
+EVTCHN_ATTR(requests);
+EVTCHN_ATTR(published);
+EVTCHN_ATTR(renewals);
+
+static ssize_t suspend_evtchn_show(struct kobject *k, struct kobj_attribute *a, char *buf)
+{
+	return xfshim_evtchn_describe(buf, PAGE_SIZE);
+}
+static struct kobj_attribute attr_suspend_evtchn = __ATTR_RO(suspend_evtchn);
+
 static struct attribute *shim_attrs[] = {
 	&attr_status.attr, &attr_fix.attr, &attr_suspends.attr, &attr_hypercalls.attr,
 	&attr_cancelled.attr, &attr_resumed.attr, &attr_freeze_failures.attr,
 	&attr_late_failures.attr, &attr_fixed_resume_early.attr,
-	&attr_redirected_xs_resume.attr, &attr_fixed_resume.attr, NULL,
+	&attr_redirected_xs_resume.attr, &attr_fixed_resume.attr,
+	&attr_suspend_evtchn.attr, &attr_suspend_evtchn_notifications.attr,
+	&attr_suspend_evtchn_requests.attr, &attr_suspend_evtchn_published.attr,
+	&attr_suspend_evtchn_renewals.attr, NULL,
 };
 static const struct attribute_group shim_group = { .attrs = shim_attrs };
 
@@ -145,6 +169,7 @@ static int __init xfshim_init(void)
 	if (!xfshim_hooks[XFSHIM_DO_SUSPEND].attached)
 		pr_warn("without the do_suspend hook no correction is made; xenfront-bus checks each device's connection itself\n");
 	xenfront_shim_loaded(true);
+	xfshim_evtchn_init();
 	return 0;
 }
 
@@ -152,6 +177,7 @@ static void __exit xfshim_exit(void)
 {
 	/* a suspend in progress holds a module reference: we cannot be here */
 	WARN_ON_ONCE(xfshim_suspend_in_progress());
+	xfshim_evtchn_exit();
 	xenfront_shim_loaded(false);
 	xfshim_hooks_detach();
 	xfshim_sysfs_exit();

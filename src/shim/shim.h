@@ -50,6 +50,18 @@ struct xfshim_stats {
 };
 extern struct xfshim_stats xfshim_stats;
 
+/* evtchn.c: the suspend event channel */
+struct xfshim_evtchn_stats {
+	u64 notifications;	/* the toolstack notified the port */
+	u64 requests;		/* ... and we asked for the suspend */
+	u64 published;		/* ports published */
+	u64 renewals;		/* ports made again after a resume */
+};
+extern struct xfshim_evtchn_stats xfshim_evtchn_stats;
+void xfshim_evtchn_init(void);
+void xfshim_evtchn_exit(void);
+ssize_t xfshim_evtchn_describe(char *buf, size_t len);
+
 int xfshim_hooks_attach(void);
 void xfshim_hooks_detach(void);
 unsigned int xfshim_hooks_attached(void);

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenfront-shim: the suspend event channel.
+ *
+ * A toolstack asks a guest to suspend in one of two ways (libxl,
+ * libxl_dom_suspend.c): when the guest has published a port in
+ * device/suspend/event-channel it notifies that port; otherwise it writes
+ * "suspend" to control/shutdown and waits, through xenstore, for the guest
+ * to clear the node and then for the domain to suspend.  Upstream Linux
+ * never publishes the port, so every checkpoint pays those xenstore round
+ * trips (Remus and COLO checkpoint up to 40 times a second).
+ *
+ * We offer an unbound port to the toolstack's domain.  A notification on it
+ * starts exactly the suspend the kernel starts for control/shutdown: the
+ * work item writes "suspend" there itself, and the kernel's own watch runs
+ * do_suspend() as for a toolstack's request, with the shim's corrections
+ * and the bus's verdicts.  The hypervisor then signals the toolstack on
+ * the same channel when the domain has suspended (the toolstack subscribed
+ * it with XEN_DOMCTL_subscribe).  control/shutdown keeps working as before.
+ *
+ * After a restore or a migration the domain is a new one and the port is
+ * gone (xen_irq_resume() dropped its binding): the channel is made again
+ * and published anew.  After a checkpoint it is still there.  On unload the
+ * node is emptied, which makes the toolstack use xenstore again.
+ */
+#define pr_fmt(fmt) "xenfront-shim: " fmt
+
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/suspend.h>
+#include <linux/workqueue.h>
+#include <xen/events.h>
+#include <xen/interface/event_channel.h>
+#include <xen/xen-ops.h>
+#include <xen/xenbus.h>
+#include <asm/xen/hypercall.h>
+#include "shim.h"
+
+static bool suspend_evtchn = true;
+module_param(suspend_evtchn, bool, 0444);
+MODULE_PARM_DESC(suspend_evtchn,
+		 "Offer the toolstack a suspend event channel (device/suspend/event-channel); N: suspend requests come through control/shutdown only");
+
+/* The toolstack's domain: the one that notifies us. */
+#define XFSHIM_TOOLSTACK_DOMID	0
+
+static struct {
+	struct mutex lock;		/* port, irq, published */
+	evtchn_port_t port;
+	int irq;			/* 0: no channel */
+	bool published;
+	const char *why;		/* why there is no channel */
+	struct work_struct request;	/* a notification: ask for the suspend */
+	struct work_struct renew;	/* after a resume: is the port still ours? */
+} se = {
+	.lock = __MUTEX_INITIALIZER(se.lock),
+};
+
+struct xfshim_evtchn_stats xfshim_evtchn_stats;
+
+static irqreturn_t suspend_evtchn_interrupt(int irq, void *data)
+{
+	xfshim_evtchn_stats.notifications++;
+	schedule_work(&se.request);
+	return IRQ_HANDLED;
+}
+
+static void request_fn(struct work_struct *work)
+{
+	int err;
+
+	/* a suspend already under way would leave "suspend" there for later */
+	if (xfshim_suspend_in_progress())
+		return;
+	/* the kernel's control/shutdown watch takes it from here */
+	err = xenbus_write(XBT_NIL, "control", "shutdown", "suspend");
+	if (err) {
+		pr_err_ratelimited("suspend event: cannot write control/shutdown: %d\n", err);
+		return;
+	}
+	xfshim_evtchn_stats.requests++;
+}
+
+/* Write (or empty) device/suspend/event-channel; se.lock held. */
+static int publish(bool on)
+{
+	int err;
+
+	if (on)
+		err = xenbus_printf(XBT_NIL, "device/suspend", "event-channel", "%u", se.port);
+	else
+		err = xenbus_write(XBT_NIL, "device/suspend", "event-channel", "");
+	if (!err)
+		se.published = on;
+	return err;
+}
+
+/* A fresh unbound port for the toolstack, bound and published; se.lock held. */
+static int channel_make(void)
+{
+	struct evtchn_alloc_unbound alloc = {
+		.dom = DOMID_SELF,
+		.remote_dom = XFSHIM_TOOLSTACK_DOMID,
+	};
+	int err, irq;
+
+	err = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
+	if (err) {
+		se.why = "the hypervisor gave no port";
+		return err;
+	}
+	irq = bind_evtchn_to_irqhandler(alloc.port, suspend_evtchn_interrupt, 0,
+					"xenfront-suspend", &se);
+	if (irq < 0) {
+		struct evtchn_close close = { .port = alloc.port };
+
+		HYPERVISOR_event_channel_op(EVTCHNOP_close, &close);
+		se.why = "cannot bind the port";
+		return irq;
+	}
+	se.port = alloc.port;
+	se.irq = irq;
+	err = publish(true);
+	if (err) {
+		/* no device/suspend node (not a libxl toolstack?): keep xenstore */
+		unbind_from_irqhandler(se.irq, &se);
+		se.irq = 0;
+		se.port = 0;
+		se.why = "cannot write device/suspend/event-channel";
+		return err;
+	}
+	se.why = NULL;
+	xfshim_evtchn_stats.published++;
+	return 0;
+}
+
+/* Unbind; closes the port only where this domain still has it. */
+static void channel_drop(void)
+{
+	if (!se.irq)
+		return;
+	unbind_from_irqhandler(se.irq, &se);
+	se.irq = 0;
+	se.port = 0;
+}
+
+/* Is our port still ours (the binding survives a checkpoint, not a restore)? */
+static bool channel_alive(void)
+{
+	struct evtchn_status st = { .dom = DOMID_SELF, .port = se.port };
+
+	if (!se.irq || irq_from_evtchn(se.port) != se.irq)
+		return false;
+	if (HYPERVISOR_event_channel_op(EVTCHNOP_status, &st))
+		return false;
+	return (st.status == EVTCHNSTAT_unbound &&
+		st.u.unbound.dom == XFSHIM_TOOLSTACK_DOMID) ||
+	       (st.status == EVTCHNSTAT_interdomain &&
+		st.u.interdomain.dom == XFSHIM_TOOLSTACK_DOMID);
+}
+
+static void renew_fn(struct work_struct *work)
+{
+	int err;
+
+	mutex_lock(&se.lock);
+	if (!se.irq && !se.why) {
+		mutex_unlock(&se.lock);
+		return;	/* unloading */
+	}
+	if (!channel_alive()) {
+		channel_drop();
+		err = channel_make();
+		if (err)
+			pr_warn("suspend event channel not renewed: %s (%d); suspend requests come through control/shutdown\n",
+				se.why, err);
+		else
+			pr_info("suspend event channel renewed after the resume: port %u\n",
+				se.port);
+		xfshim_evtchn_stats.renewals++;
+	}
+	mutex_unlock(&se.lock);
+}
+
+/* do_suspend() calls this after the hypercall, with xenstore still suspended. */
+static int resume_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	schedule_work(&se.renew);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block resume_nb = { .notifier_call = resume_notify };
+
+/* A hibernation image restored: the domain under it is another one. */
+static int pm_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	if (action == PM_POST_RESTORE || action == PM_POST_HIBERNATION)
+		schedule_work(&se.renew);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pm_nb = { .notifier_call = pm_notify };
+
+ssize_t xfshim_evtchn_describe(char *buf, size_t len)
+{
+	ssize_t n;
+
+	mutex_lock(&se.lock);
+	if (!suspend_evtchn)
+		n = scnprintf(buf, len, "off (suspend_evtchn=N)\n");
+	else if (se.irq && se.published)
+		n = scnprintf(buf, len, "port %u\n", se.port);
+	else
+		n = scnprintf(buf, len, "none: %s\n", se.why ?: "not set up");
+	mutex_unlock(&se.lock);
+	return n;
+}
+
+void xfshim_evtchn_init(void)
+{
+	int err;
+
+	INIT_WORK(&se.request, request_fn);
+	INIT_WORK(&se.renew, renew_fn);
+	if (!suspend_evtchn)
+		return;
+	xen_resume_notifier_register(&resume_nb);
+	register_pm_notifier(&pm_nb);
+	mutex_lock(&se.lock);
+	err = channel_make();
+	mutex_unlock(&se.lock);
+	if (err)
+		pr_warn("no suspend event channel: %s (%d); suspend requests come through control/shutdown\n",
+			se.why, err);
+	else
+		pr_info("suspend event channel: port %u (device/suspend/event-channel)\n", se.port);
+}
+
+void xfshim_evtchn_exit(void)
+{
+	if (!suspend_evtchn)
+		return;
+	unregister_pm_notifier(&pm_nb);
+	xen_resume_notifier_unregister(&resume_nb);
+	mutex_lock(&se.lock);
+	if (se.published)
+		publish(false);
+	channel_drop();
+	se.why = NULL;
+	mutex_unlock(&se.lock);
+	cancel_work_sync(&se.renew);
+	cancel_work_sync(&se.request);
+}
