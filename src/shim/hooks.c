@@ -385,7 +385,7 @@ static bool code_refers(unsigned long caller, unsigned long target)
 	if (xfpm_code_refers(code, size, caller, target, 64))
 		return true;
 	/* what the caller does call, to tell a wrong symbol from a bad guess */
-	pr_info("%s (%llu bytes) does not refer to %pS; its direct calls:\n", buf, size,
+	pr_warn("%s (%llu bytes) does not refer to %pS; its direct calls:\n", buf, size,
 		(void *)target);
 	for (i = 0; i + 5 <= size && shown < 24; i++) {
 		s32 rel;
@@ -393,7 +393,7 @@ static bool code_refers(unsigned long caller, unsigned long target)
 		if (code[i] != 0xe8)
 			continue;
 		memcpy(&rel, code + i + 1, sizeof(rel));
-		pr_info("  +%#llx call %pS\n", i, (void *)(caller + i + 5 + (long)rel));
+		pr_warn("  +%#llx call %pS\n", i, (void *)(caller + i + 5 + (long)rel));
 		shown++;
 	}
 	return false;
