@@ -14,7 +14,7 @@ sc_main() {
 	xft_say "shim on $(xft_gexec g1 'uname -r'): $status; $hooks"
 	if [ "$status" != active ]; then
 		# what the shim said about each hook it did not keep
-		xft_gexec g1 "dmesg | grep xenfront-shim | tail -n 60" | sed 's/\\n/\n/g' |
+		printf '%b\n' "$(xft_gexec g1 "dmesg | grep xenfront-shim | tail -n 60")" |
 			while read -r l; do echo "XFT-LOG: $l"; done
 		xft_fail shim-hooks "status '$status': $hooks"
 		return
