@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# suspend-evtchn: xenfront-shim's suspend event channel (src/shim/evtchn.c).
+# The guest publishes a port in device/suspend/event-channel; libxl then
+# asks for each suspend by notifying it ("issuing PV suspend request via
+# event channel" in xl -vvv's log) instead of writing control/shutdown.
+#
+#   suspend-evtchn-checkpoint  the port is published; two checkpoints go
+#                              through it (toolstack log, the shim's
+#                              counters) and the guest's I/O goes on
+#   suspend-evtchn-restore     after a save/restore (a new domain, so a new
+#                              port) and, on PVH, a live migration, the port
+#                              is made again, published, and used
+#   suspend-evtchn-off         with suspend_evtchn=N the node stays empty and
+#                              the toolstack goes through xenstore again
+#
+# With the in-tree drivers (no shim) the baseline is the xenstore path.
+
+sc_timeout() { echo 1200; }
+
+se_port() { xenstore-read "/local/domain/$(xft_domid "$1")/device/suspend/event-channel" 2>/dev/null; }
+se_stat() { xft_gexec "$1" "cat /sys/kernel/xenfront/shim/suspend_evtchn_$2"; }
+
+# se_checkpoint NAME: one "xl -vvv save -c"; prints how libxl asked
+se_checkpoint() {
+	local snap out how
+	snap=$(xft_snap "$1")
+	out=$(xl -vvv save -c "$1" /tmp/$1.ckpt 2>&1)
+	rm -f /tmp/$1.ckpt
+	case "$out" in
+	*"suspend request via event channel"*) how=evtchn ;;
+	*"suspend request via XenBus control node"*) how=xenstore ;;
+	*) how=unknown ;;
+	esac
+	xft_wait_progress "$1" "$snap" 1 120 >/dev/null || how="$how, no I/O after it"
+	echo "$how"
+}
+
+sc_main() {
+	local why port port2 how n0 n1 r0 out
+	why=$(xft_guest_start g1 1) || { xft_fail suspend-evtchn "boot: $why"; return; }
+	if [ "$XFT_DRV" != built ]; then
+		how=$(se_checkpoint g1)
+		[ "$how" = xenstore ] || { xft_fail suspend-evtchn "in-tree: the toolstack asked $how"; return; }
+		xft_pass suspend-evtchn "baseline (no shim): port '$(se_port g1)', checkpoint through xenstore"
+		return
+	fi
+	port=$(se_port g1)
+	out=$(xft_gexec g1 "cat /sys/kernel/xenfront/shim/suspend_evtchn")
+	[ -n "$port" ] && [ "$out" = "port $port" ] ||
+		{ xft_fail suspend-evtchn-checkpoint "published '$port', the shim says '$out'"; return; }
+	n0=$(se_stat g1 requests)
+	for i in 1 2; do
+		how=$(se_checkpoint g1)
+		[ "$how" = evtchn ] || { xft_fail suspend-evtchn-checkpoint "checkpoint $i: the toolstack asked $how"; return; }
+	done
+	n1=$(se_stat g1 requests)
+	[ "$((n1 - n0))" = 2 ] || { xft_fail suspend-evtchn-checkpoint "the shim took $((n1 - n0)) request(s) for 2 checkpoints"; return; }
+	[ "$(se_port g1)" = "$port" ] || { xft_fail suspend-evtchn-checkpoint "the port changed across a checkpoint: $port -> $(se_port g1)"; return; }
+	xft_pass suspend-evtchn-checkpoint "port $port, 2 checkpoints through it"
+
+	r0=$(se_stat g1 renewals)
+	why=$(xft_cycle g1 restore) || { xft_fail suspend-evtchn-restore "save/restore: $why"; return; }
+	if [ "$XFT_TYPE" = pvh ]; then
+		why=$(xft_migrate g1) || { xft_fail suspend-evtchn-restore "migrate: $why"; return; }
+		sleep 5
+	fi
+	port2=$(se_port g1)
+	out=$(xft_gexec g1 "cat /sys/kernel/xenfront/shim/suspend_evtchn")
+	[ -n "$port2" ] && [ "$out" = "port $port2" ] ||
+		{ xft_fail suspend-evtchn-restore "after the restore: published '$port2', the shim says '$out'"; return; }
+	[ "$(se_stat g1 renewals)" -gt "$r0" ] || { xft_fail suspend-evtchn-restore "no renewal counted"; return; }
+	how=$(se_checkpoint g1)
+	[ "$how" = evtchn ] || { xft_fail suspend-evtchn-restore "a checkpoint after the restore: the toolstack asked $how"; return; }
+	xft_pass suspend-evtchn-restore "port $port -> $port2 after $([ "$XFT_TYPE" = pvh ] && echo "a restore and a migration" || echo "a restore"), used again"
+
+	out=$(xft_gexec g1 "rmmod xenfront_shim && insmod /lib/xft/xenfront-shim.ko suspend_evtchn=0 && cat /sys/kernel/xenfront/shim/suspend_evtchn")
+	case "$out" in
+	off*) ;;
+	*) xft_fail suspend-evtchn-off "reloading the shim without it: $out"; return ;;
+	esac
+	[ -z "$(se_port g1)" ] || { xft_fail suspend-evtchn-off "the node still says '$(se_port g1)'"; return; }
+	how=$(se_checkpoint g1)
+	[ "$how" = xenstore ] || { xft_fail suspend-evtchn-off "the toolstack asked $how"; return; }
+	xft_pass suspend-evtchn-off "node emptied on unload, checkpoint through xenstore"
+}
