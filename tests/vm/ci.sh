@@ -14,7 +14,10 @@
 #                   renegotiated over three restores, block and network
 #                   detach and re-attach under I/O (two network cycles),
 #                   the announcement after a restore with the carrier kept
-#                   (net-announce)
+#                   (net-announce), more block requests in flight than ring
+#                   slots through a checkpoint, a restore and a save with
+#                   the disk stalled (blk-fullring), an ext4 on a disk that
+#                   refuses its flushes (blk-refused-flush)
 #                   6.1 PVH: pm-counters (checkpoint, save/restore and
 #                   live migration with the counters checked), the failing
 #                   freeze_noirq during a checkpoint
@@ -32,9 +35,11 @@
 # when those retries fail too (after a first triple fault the same Xen boot
 # tends to fault again) this script runs the set once more on a fresh boot.
 #
-# XFPM_CHECK_FULL=1 runs the long set instead: every scenario ("all") on
-# PV and PVH for 6.1, 5.10 and 6.12, all three fault stages, checkpoint and
-# save, and the no-shim baseline, and the real Debian guest's install,
+# XFPM_CHECK_FULL=1 runs the long set instead: every scenario ("all": each
+# file of tests/vm/scenarios but the benchmarks and diagnostic loops, see
+# rig.sh) on PV and PVH for 6.1, 5.10 and 6.12 with both driver sets (the
+# fault scenarios with all three stages, the recovery scenarios with their
+# in-tree baselines), and the real Debian guest's install,
 # upgrade and removal of the package (scenario real-guest; about 3 hours
 # under emulation).
 #
@@ -92,17 +97,23 @@ rig() {
 }
 
 if [ -n "${XFPM_CHECK_FULL:-}" ]; then
-	rig "in-tree drivers, all scenarios" -d intree -g "pv pvh" -k "6.1 5.10 6.12" -s all
-	rig "our drivers, all scenarios" -d built -g "pv pvh" -k "6.1 5.10 6.12" -s all
-	rig "our drivers, failure injection" -d built -g "pv pvh" -k "6.1 5.10 6.12" \
-		-s "shim-hooks fault-checkpoint fault-save fault-baseline"
+	# one rig boot per kernel, guest type and driver set: "all" is some 25
+	# scenarios, an hour or more each way under emulation
+	for k in 6.1 5.10 6.12; do
+		for g in pv pvh; do
+			for d in intree built; do
+				XFPM_RIG_TIMEOUT=${XFPM_RIG_TIMEOUT:-14400} \
+					rig "$d drivers, all scenarios ($k $g)" -d $d -g $g -k $k -s all
+			done
+		done
+	done
 	rig "the package on a real Debian guest" -d built -g pv -k 6.1 -s real-guest
 else
 	rig "rig self-test with the in-tree drivers (6.1 PVH)" -d intree -g pvh -k 6.1 \
 		-s "boot checkpoint save-restore migrate"
 	rig "our drivers (6.1 PV)" -d built -g pv -k 6.1 \
-		-s "checkpoint shim-hooks pm-counters fault-checkpoint blk-features detach net-announce" \
-		-e XFT_FAULT_STAGES=freeze_noirq -e XFT_NET_DETACH_CYCLES=2
+		-s "checkpoint shim-hooks pm-counters fault-checkpoint blk-features detach net-announce blk-fullring blk-refused-flush" \
+		-e XFT_FAULT_STAGES=freeze_noirq -e XFT_NET_DETACH_CYCLES=2 -e "XFT_FR_OPS=checkpoint restore"
 	rig "our drivers (6.1 PVH)" -d built -g pvh -k 6.1 \
 		-s "pm-counters fault-checkpoint" -e XFT_FAULT_STAGES=freeze_noirq
 	rig "our drivers (5.10, 6.12)" -d built -g pv -k "5.10 6.12" \

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# rig-all: no (a benchmark: make bench)
 # bench-blk: block benchmarks of this run's drivers (XFT_DRV), printed as
 #   XFT: BENCH blk <intree|built> <metric> <value> <unit>
 # on a separate disk (xvdb, a loop device over a file in dom0's tmpfs), with

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# rig-all: no (a benchmark: make bench)
 # bench-net: network figures for the drivers of this run (XFT_DRV), as
 #   XFT: BENCH net <intree|built> <metric> <value> <unit>
 # TCP throughput both ways and UDP small-packet rate (iperf3, dom0 server),

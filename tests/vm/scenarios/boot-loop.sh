@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# rig-all: no (a diagnostic loop for faults of the emulation)
 # boot-loop: boot the guest XFT_BOOT_LOOPS times (default 10), each time up
 # to verified block and network I/O, then destroy it.  For faults that show
 # only now and then (a crash while the modules load).  A boot that fails

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# rig-all: no (a measurement, not a test)
 # net-latency: the ping round-trip distribution guest -> dom0, for the
 # drivers of this run (XFT_DRV): NET_LAT_RUNS runs of NET_LAT_COUNT pings at
 # 1 s, each printed as

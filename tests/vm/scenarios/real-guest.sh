@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# rig-all: no (about 35 minutes: make check-full runs it on its own)
 # real-guest: the admin's install flow on a real Debian bookworm guest.
 #
 # The guest's disk is the image of tests/vm/realguest/image.sh (debootstrap,
