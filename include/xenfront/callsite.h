@@ -36,4 +36,48 @@ bool xfpm_code_refers(const u8 *code, u64 len, u64 base, u64 target, u32 slack);
  */
 u64 xfpm_symbol_size(const char *s);
 
+/*
+ * Parse such a string whole: the name's length, the offset and the size.
+ * False when it is not of that form (an unknown address prints as hex).
+ */
+bool xfpm_symbol_parse(const char *s, u64 *name_len, u64 *off, u64 *size);
+
+/*
+ * The next direct branch (call E8, jmp E9, jcc 0F 80-8F, all rel32) at or
+ * after *pos in code[0, len) whose target lies outside the code; *pos is
+ * moved past it.  Every byte is taken as a possible opcode, so a target
+ * may be a chance match: callers only follow targets they recognise.
+ */
+bool xfpm_next_far_branch(const u8 *code, u64 len, u64 base, u64 *pos, u64 *target);
+
+/*
+ * Is the symbol sym (sym_len bytes, not terminated) a part that the
+ * compiler split off the function fn: "fn.cold", "fn.part.0",
+ * "fn.isra.0", "fn.constprop.0"?  GCC moves code it thinks unlikely into
+ * such parts: Debian's 6.1.192 kernel keeps only do_suspend()'s first 93
+ * bytes (up to dpm_suspend_start()) in do_suspend and the rest, with every
+ * later call of the suspend path, in do_suspend.cold.
+ */
+bool xfpm_symbol_is_part(const char *sym, u64 sym_len, const char *fn, u64 fn_len);
+
+/* The kernel text, as the function walk below reads it. */
+struct xfpm_text {
+	/* sprint_symbol()'s text for addr into buf (len bytes, terminated) */
+	void (*symbol)(void *ctx, u64 addr, char *buf, u64 len);
+	/* the size bytes of code at addr, or NULL */
+	const u8 *(*bytes)(void *ctx, u64 addr, u64 size);
+	void *ctx;
+};
+
+/* How many split parts of one function are followed, at most. */
+#define XFPM_MAX_PARTS	4
+
+/*
+ * Does the function at (or containing) fn, or one of the parts split off it
+ * that its code (or another such part's) branches to, refer to target
+ * (xfpm_code_refers() with slack)?  Parts are found through the symbols of
+ * the far branch targets; at most XFPM_MAX_PARTS pieces are read.
+ */
+bool xfpm_function_refers(const struct xfpm_text *t, u64 fn, u64 target, u32 slack);
+
 #endif /* XENFRONT_CALLSITE_H */

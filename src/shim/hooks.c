@@ -150,6 +150,8 @@ static int do_suspend_return(struct kretprobe_instance *ri, struct pt_regs *regs
 	xenfront_cycle_end();
 	WRITE_ONCE(st.active, false);
 	st.task = NULL;
+	/* a new domain needs a new suspend event channel */
+	xfshim_evtchn_resumed();
 	if (ref)
 		module_put(THIS_MODULE);
 	return 0;
@@ -364,36 +366,54 @@ static void detach_one(struct xfshim_hook *h)
 	h->attached = false;
 }
 
+static void text_symbol(void *ctx, u64 addr, char *buf, u64 len)
+{
+	static char sym[KSYM_SYMBOL_LEN];	/* only hook setup (module init) reads text */
+
+	sprint_symbol(sym, (unsigned long)addr);
+	strscpy(buf, sym, len);
+}
+
+static const u8 *text_bytes(void *ctx, u64 addr, u64 size)
+{
+	return (const u8 *)(unsigned long)addr;
+}
+
+static const struct xfpm_text kernel_text = { .symbol = text_symbol, .bytes = text_bytes };
+
 /*
- * Does the code of the function at caller refer to target?  A probe sits
- * on target itself or just after its entry (past an ENDBR), and calls may
- * go to a thunk in the padding before it: 64 bytes either way are allowed.
+ * Does the code of the function at caller, or of a part the compiler split
+ * off it (caller.cold, caller.part.N), refer to target?  A probe sits on
+ * target itself or just after its entry (past an ENDBR), and calls may go
+ * to a thunk in the padding before it: 64 bytes either way are allowed.
  */
 static bool code_refers(unsigned long caller, unsigned long target)
 {
 	char buf[KSYM_SYMBOL_LEN];
-	const u8 *code = (const u8 *)caller;
-	u64 size, i;
+	const u8 *code;
+	u64 name_len, off, size, i;
 	int shown = 0;
 
 	if (!caller || !target)
 		return false;
-	sprint_symbol(buf, caller);
-	size = xfpm_symbol_size(buf);
-	if (!size || size > SZ_64K)
-		return false;
-	if (xfpm_code_refers(code, size, caller, target, 64))
+	if (xfpm_function_refers(&kernel_text, caller, target, 64))
 		return true;
+	sprint_symbol(buf, caller);
+	if (!xfpm_symbol_parse(buf, &name_len, &off, &size) || size > SZ_64K)
+		return false;
+	caller -= off;
+	code = (const u8 *)caller;
 	/* what the caller does call, to tell a wrong symbol from a bad guess */
-	pr_warn("%s (%llu bytes) does not refer to %pS; its direct calls:\n", buf, size,
-		(void *)target);
+	pr_warn("%s (%llu bytes) does not refer to %pS, nor do its split parts; its direct calls and jumps:\n",
+		buf, size, (void *)target);
 	for (i = 0; i + 5 <= size && shown < 24; i++) {
 		s32 rel;
 
-		if (code[i] != 0xe8)
+		if (code[i] != 0xe8 && code[i] != 0xe9)
 			continue;
 		memcpy(&rel, code + i + 1, sizeof(rel));
-		pr_warn("  +%#llx call %pS\n", i, (void *)(caller + i + 5 + (long)rel));
+		pr_warn("  +%#llx %s %pS\n", i, code[i] == 0xe8 ? "call" : "jmp",
+			(void *)(caller + i + 5 + (long)rel));
 		shown++;
 	}
 	return false;

@@ -111,6 +111,161 @@ TEST(symbol_size)
 	CHECK_EQ(xfpm_symbol_size(NULL), 0);
 }
 
+TEST(symbol_parse)
+{
+	u64 n, off, size;
+
+	CHECK(xfpm_symbol_parse("do_suspend.cold+0x39/0x148", &n, &off, &size));
+	CHECK_EQ(n, 15);
+	CHECK_EQ(off, 0x39);
+	CHECK_EQ(size, 0x148);
+	CHECK(xfpm_symbol_parse("xs_resume+0x0/0x5a [xenbus]", &n, &off, &size));
+	CHECK_EQ(n, 9);
+	CHECK(!xfpm_symbol_parse("0xffffffff81000000", &n, &off, &size));
+	CHECK(!xfpm_symbol_parse("+0x0/0x10", &n, &off, &size));
+	CHECK(!xfpm_symbol_parse("f+0x/0x10", &n, &off, &size));
+	CHECK(!xfpm_symbol_parse("f+0x10", &n, &off, &size));
+	CHECK(!xfpm_symbol_parse("f+0x0/0x0", &n, &off, &size));
+	CHECK(!xfpm_symbol_parse(NULL, &n, &off, &size));
+}
+
+TEST(symbol_is_part)
+{
+	CHECK(xfpm_symbol_is_part("do_suspend.cold", 15, "do_suspend", 10));
+	CHECK(xfpm_symbol_is_part("do_suspend.part.0", 17, "do_suspend", 10));
+	CHECK(xfpm_symbol_is_part("do_suspend.isra.12", 18, "do_suspend", 10));
+	CHECK(xfpm_symbol_is_part("do_suspend.constprop.0", 22, "do_suspend", 10));
+	/* only the bytes up to sym_len count (sprint_symbol's "+0x..." follows) */
+	CHECK(xfpm_symbol_is_part("do_suspend.cold+0x39/0x148", 15, "do_suspend", 10));
+	CHECK(!xfpm_symbol_is_part("do_suspend_lowlevel", 19, "do_suspend", 10));
+	CHECK(!xfpm_symbol_is_part("do_suspend", 10, "do_suspend", 10));
+	CHECK(!xfpm_symbol_is_part("do_suspend.", 11, "do_suspend", 10));
+	CHECK(!xfpm_symbol_is_part("do_suspend.part", 15, "do_suspend", 10));
+	CHECK(!xfpm_symbol_is_part("do_suspend.part.x", 17, "do_suspend", 10));
+	CHECK(!xfpm_symbol_is_part("do_suspend.cold.1x", 18, "do_suspend", 10));
+	CHECK(!xfpm_symbol_is_part("do_suspend.other", 16, "do_suspend", 10));
+	CHECK(!xfpm_symbol_is_part("xs_suspend.cold", 15, "do_suspend", 10));
+}
+
+TEST(next_far_branch)
+{
+	u8 code[48];
+	u64 pos = 0, to = 0;
+
+	memset(code, 0x90, sizeof(code));
+	code[2] = 0xe8;				/* call into the code itself: skipped */
+	put_rel32(code, 3, BASE + 30);
+	code[10] = 0x0f;			/* jne far */
+	code[11] = 0x85;
+	put_rel32(code, 12, BASE + 0x5000);
+	code[20] = 0xe9;			/* jmp far, backwards */
+	put_rel32(code, 21, BASE - 0x100);
+	CHECK(xfpm_next_far_branch(code, sizeof(code), BASE, &pos, &to));
+	CHECK_EQ(to, BASE + 0x5000);
+	CHECK_EQ(pos, 16);
+	CHECK(xfpm_next_far_branch(code, sizeof(code), BASE, &pos, &to));
+	CHECK_EQ(to, BASE - 0x100);
+	CHECK(!xfpm_next_far_branch(code, sizeof(code), BASE, &pos, &to));
+	/* a branch cut off by the end of the code is none */
+	pos = 16;
+	CHECK(!xfpm_next_far_branch(code, 24, BASE, &pos, &to));
+	pos = 16;
+	CHECK(xfpm_next_far_branch(code, 25, BASE, &pos, &to));
+	CHECK_EQ(to, BASE - 0x100);	/* the field just fits */
+}
+
+/*
+ * A kernel text of three functions, laid out as Debian's 6.1.192 builds
+ * drivers/xen/manage.c: do_suspend keeps its start and branches (jne, jmp)
+ * into do_suspend.cold, which holds the calls of the rest of the suspend
+ * path (xs_suspend, dpm_suspend_end, ..., xs_suspend_cancel).
+ */
+#define T_FN	(BASE + 0x1000)		/* do_suspend, 0x60 bytes */
+#define T_COLD	(BASE + 0x8000)		/* do_suspend.cold, 0x148 bytes */
+#define T_OTHER	(BASE + 0x9000)		/* xs_suspend.cold, 0x40 bytes */
+#define T_XS	(BASE + 0x20000)	/* xs_suspend */
+#define T_DPM	(BASE + 0x30000)	/* dpm_suspend_start */
+#define T_LONE	(BASE + 0x40000)	/* called only from xs_suspend.cold */
+
+static u8 text_fn[0x60], text_cold[0x148], text_other[0x40];
+
+static void fake_symbol(void *ctx, u64 addr, char *buf, u64 len)
+{
+	static const struct { u64 at, size; const char *name; } sym[] = {
+		{ T_FN, sizeof(text_fn), "do_suspend" },
+		{ T_COLD, sizeof(text_cold), "do_suspend.cold" },
+		{ T_OTHER, sizeof(text_other), "xs_suspend.cold" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(sym) / sizeof(sym[0]); i++)
+		if (addr >= sym[i].at && addr < sym[i].at + sym[i].size) {
+			snprintf(buf, len, "%s+0x%llx/0x%llx", sym[i].name,
+				 (unsigned long long)(addr - sym[i].at),
+				 (unsigned long long)sym[i].size);
+			return;
+		}
+	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+}
+
+static const u8 *fake_bytes(void *ctx, u64 addr, u64 size)
+{
+	if (addr == T_FN && size == sizeof(text_fn))
+		return text_fn;
+	if (addr == T_COLD && size == sizeof(text_cold))
+		return text_cold;
+	if (addr == T_OTHER && size == sizeof(text_other))
+		return text_other;
+	return NULL;
+}
+
+static void put_at(u8 *code, u64 base, u64 at, u64 target)
+{
+	s32 rel = (s32)(target - (base + at + 4));
+	u32 u = (u32)rel;
+
+	code[at] = u & 0xff;
+	code[at + 1] = u >> 8 & 0xff;
+	code[at + 2] = u >> 16 & 0xff;
+	code[at + 3] = u >> 24 & 0xff;
+}
+
+TEST(function_split_parts)
+{
+	struct xfpm_text t = { .symbol = fake_symbol, .bytes = fake_bytes };
+
+	memset(text_fn, 0xcc, sizeof(text_fn));
+	memset(text_cold, 0xcc, sizeof(text_cold));
+	memset(text_other, 0xcc, sizeof(text_other));
+	text_fn[0x4b] = 0xe8;			/* call dpm_suspend_start */
+	put_at(text_fn, T_FN, 0x4c, T_DPM);
+	text_cold[0x45] = 0xe8;			/* call xs_suspend, in .cold */
+	put_at(text_cold, T_COLD, 0x46, T_XS);
+	text_other[0x10] = 0xe8;		/* xs_suspend.cold calls T_LONE */
+	put_at(text_other, T_OTHER, 0x11, T_LONE);
+
+	/* without a branch into .cold, only do_suspend's own calls count */
+	CHECK(xfpm_function_refers(&t, T_FN, T_DPM, 0));
+	CHECK(!xfpm_function_refers(&t, T_FN, T_XS, 0));
+	/* je do_suspend.cold+0x39 and jmp do_suspend.cold+0x94, as in 6.1.192 */
+	text_fn[0x52] = 0x0f;
+	text_fn[0x53] = 0x84;
+	put_at(text_fn, T_FN, 0x54, T_COLD + 0x39);
+	text_fn[0x58] = 0xe9;
+	put_at(text_fn, T_FN, 0x59, T_COLD + 0x94);
+	CHECK(xfpm_function_refers(&t, T_FN, T_XS, 0));
+	/* a probe past an ENDBR: the address is inside the function */
+	CHECK(xfpm_function_refers(&t, T_FN + 4, T_XS, 0));
+	/* a part of another function is not followed */
+	text_fn[0x20] = 0xe9;
+	put_at(text_fn, T_FN, 0x21, T_OTHER + 8);
+	CHECK(!xfpm_function_refers(&t, T_FN, T_LONE, 0));
+	/* nor is anything from an address that is no function */
+	CHECK(!xfpm_function_refers(&t, BASE + 0x70000, T_XS, 0));
+	CHECK(!xfpm_function_refers(&t, T_FN, 0, 0));
+	CHECK(!xfpm_function_refers(NULL, T_FN, T_XS, 0));
+}
+
 int main(void)
 {
 	RUN(direct_call_and_jump);
@@ -118,5 +273,9 @@ int main(void)
 	RUN(call_thunk_padding);
 	RUN(short_or_missing_code);
 	RUN(symbol_size);
+	RUN(symbol_parse);
+	RUN(symbol_is_part);
+	RUN(next_far_branch);
+	RUN(function_split_parts);
 	return harness_done();
 }
