@@ -20,8 +20,14 @@
  *
  * After a restore or a migration the domain is a new one and the port is
  * gone (xen_irq_resume() dropped its binding): the channel is made again
- * and published anew.  After a checkpoint it is still there.  On unload the
- * node is emptied, which makes the toolstack use xenstore again.
+ * and published anew.  After a checkpoint it is still there.  The check
+ * runs once do_suspend() has returned (the shim's do_suspend hook calls
+ * xfshim_evtchn_resumed()), when devices, interrupts and xenstore are all
+ * running again: the kernel's resume notifier would run it while device
+ * interrupts are still suspended, and 7.x has no way to unregister one.
+ * Without the do_suspend hook no port is offered, since it could not be
+ * renewed.  On unload the node is emptied, which makes the toolstack use
+ * xenstore again.
  */
 #define pr_fmt(fmt) "xenfront-shim: " fmt
 
@@ -31,7 +37,6 @@
 #include <linux/workqueue.h>
 #include <xen/events.h>
 #include <xen/interface/event_channel.h>
-#include <xen/xen-ops.h>
 #include <xen/xenbus.h>
 #include <asm/xen/hypercall.h>
 #include "shim.h"
@@ -49,6 +54,7 @@ static struct {
 	evtchn_port_t port;
 	int irq;			/* 0: no channel */
 	bool published;
+	bool offered;			/* set up at load, until unload */
 	const char *why;		/* why there is no channel */
 	struct work_struct request;	/* a notification: ask for the suspend */
 	struct work_struct renew;	/* after a resume: is the port still ours? */
@@ -164,11 +170,7 @@ static void renew_fn(struct work_struct *work)
 	int err;
 
 	mutex_lock(&se.lock);
-	if (!se.irq && !se.why) {
-		mutex_unlock(&se.lock);
-		return;	/* unloading */
-	}
-	if (!channel_alive()) {
+	if (se.offered && !channel_alive()) {
 		channel_drop();
 		err = channel_make();
 		if (err)
@@ -182,14 +184,12 @@ static void renew_fn(struct work_struct *work)
 	mutex_unlock(&se.lock);
 }
 
-/* do_suspend() calls this after the hypercall, with xenstore still suspended. */
-static int resume_notify(struct notifier_block *nb, unsigned long action, void *data)
+/* do_suspend() has returned (the shim's hook; atomic context). */
+void xfshim_evtchn_resumed(void)
 {
-	schedule_work(&se.renew);
-	return NOTIFY_DONE;
+	if (suspend_evtchn)
+		schedule_work(&se.renew);
 }
-
-static struct notifier_block resume_nb = { .notifier_call = resume_notify };
 
 /* A hibernation image restored: the domain under it is another one. */
 static int pm_notify(struct notifier_block *nb, unsigned long action, void *data)
@@ -224,10 +224,15 @@ void xfshim_evtchn_init(void)
 	INIT_WORK(&se.renew, renew_fn);
 	if (!suspend_evtchn)
 		return;
-	xen_resume_notifier_register(&resume_nb);
 	register_pm_notifier(&pm_nb);
 	mutex_lock(&se.lock);
-	err = channel_make();
+	if (xfshim_hooks[XFSHIM_DO_SUSPEND].attached) {
+		se.offered = true;
+		err = channel_make();
+	} else {
+		se.why = "the do_suspend hook is not attached, so the port could not be renewed after a restore";
+		err = -ENOENT;
+	}
 	mutex_unlock(&se.lock);
 	if (err)
 		pr_warn("no suspend event channel: %s (%d); suspend requests come through control/shutdown\n",
@@ -241,12 +246,11 @@ void xfshim_evtchn_exit(void)
 	if (!suspend_evtchn)
 		return;
 	unregister_pm_notifier(&pm_nb);
-	xen_resume_notifier_unregister(&resume_nb);
 	mutex_lock(&se.lock);
 	if (se.published)
 		publish(false);
 	channel_drop();
-	se.why = NULL;
+	se.offered = false;
 	mutex_unlock(&se.lock);
 	cancel_work_sync(&se.renew);
 	cancel_work_sync(&se.request);

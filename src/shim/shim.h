@@ -60,6 +60,7 @@ struct xfshim_evtchn_stats {
 extern struct xfshim_evtchn_stats xfshim_evtchn_stats;
 void xfshim_evtchn_init(void);
 void xfshim_evtchn_exit(void);
+void xfshim_evtchn_resumed(void);
 ssize_t xfshim_evtchn_describe(char *buf, size_t len);
 
 int xfshim_hooks_attach(void);
