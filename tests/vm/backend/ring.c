@@ -636,7 +636,7 @@ static int16_t do_flush(struct xfb_ring *r, const blkif_request_t *req, const st
 	int16_t st;
 
 	v->n_flush++;
-	if (d->mode == MB_FLUSH_NOTSUPP) {
+	if (d->mode == MB_FLUSH_NOTSUPP && (req->nr_segments || !v->mb.data_only)) {
 		v->n_notsupp++;
 		xfb_fired(v, "flush-notsupp: %s with %u segment(s) answered EOPNOTSUPP",
 			  op == BLKIF_OP_WRITE_BARRIER ? "barrier" : "flush", req->nr_segments);

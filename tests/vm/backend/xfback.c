@@ -74,9 +74,11 @@
  *                           (only possible without persistent grants)
  *     keep-indirect read|write [MS]  the same for the indirect page(s) of
  *                           the next indirect read|write
- *     flush-notsupp         every flush and barrier answered
+ *     flush-notsupp [data]  every flush and barrier answered
  *                           BLKIF_RSP_EOPNOTSUPP while feature-flush-cache
- *                           stays advertised (until cleared)
+ *                           stays advertised (until cleared); "data": only
+ *                           those that carry a write (FUA), empty flushes
+ *                           are honoured
  *     discard-notsupp       the same for discard
  *     bad-sectors START NR  requests touching sectors START..START+NR-1
  *                           fail with BLKIF_RSP_ERROR (until cleared)
@@ -277,6 +279,11 @@ static int parse_misbehave(const char *s, struct xfb_misbehave *mb)
 			return -1;
 		mb->want_write = !strcmp(w[1], "write");
 		mb->hold_ms = w[2] ? (unsigned int)strtoul(w[2], NULL, 0) : 3000;
+		break;
+	case MB_FLUSH_NOTSUPP:
+		if (w[1] && strcmp(w[1], "data"))
+			return -1;
+		mb->data_only = w[1] != NULL;
 		break;
 	case MB_BAD_SECTORS:
 		if (!w[1] || !w[2])

@@ -68,6 +68,7 @@ struct xfb_misbehave {
 	int want_write;			/* keep-*: 0 read, 1 write */
 	unsigned int hold_ms;		/* keep-*: how long the mapping stays */
 	int close_to;			/* close-midio: XenbusStateClosing/Closed */
+	bool data_only;			/* flush-notsupp data: refuse writes only */
 	uint64_t start, nr;		/* bad-sectors */
 	uint64_t seed;			/* random */
 	unsigned int permille;		/* random */

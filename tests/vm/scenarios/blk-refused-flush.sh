@@ -11,8 +11,14 @@
 #                              empty flush requests (the queue has no FUA)
 #   blk-refused-flush-barrier  feature-barrier only: the queue offers FUA, the
 #                              journal's commit blocks go as barrier writes
-#                              with data; refused, each must be written
-#                              again as a plain write, not lost
+#                              with data.  xfback honours the empty barriers
+#                              (the preflushes) and refuses those with data
+#                              ("flush-notsupp data"): otherwise the first
+#                              refusal, of an empty preflush, turns barriers
+#                              off before any write is refused, and the
+#                              reissue path goes untested.  A refused write
+#                              must be written again as a plain write, not
+#                              lost
 #
 # With our drivers sysfs must then say flushes are off (feature_flush=none)
 # and, for the barrier case, that writes were issued again
@@ -36,10 +42,10 @@ rf_fs_errors() {
 }
 
 rf_case() {
-	local kind=$1 check=blk-refused-flush-$1 tag=rf$1 why out st cfg notsupp
+	local kind=$1 check=blk-refused-flush-$1 tag=rf$1 why out st cfg notsupp mb
 	case $kind in
-	cache) cfg="flush=1 barrier=0" ;;
-	barrier) cfg="flush=0 barrier=1" ;;
+	cache) cfg="flush=1 barrier=0" mb=flush-notsupp ;;
+	barrier) cfg="flush=0 barrier=1" mb="flush-notsupp data" ;;
 	esac
 	# (the case before may have failed with its guest still there)
 	xft_cleanup
@@ -49,7 +55,7 @@ rf_case() {
 	xfb_reset $tag
 	# shellcheck disable=SC2086
 	xfb_cfg $tag $cfg
-	xfb_misbehave $tag flush-notsupp
+	xfb_misbehave $tag "$mb"
 	why=$(xfb_attach g1 $tag xvdb) || { xft_fail $check "$why"; return; }
 	xfb_guest_wait g1 "[ -b /dev/xvdb ]" 60 || { xft_fail $check "no /dev/xvdb in the guest"; return; }
 	# (e2fsprogs' mke2fs: busybox's own comes first in PATH and makes ext2 only)
