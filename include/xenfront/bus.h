@@ -112,6 +112,9 @@ struct xenfront_device {
 	/* after a restore: until the backend is Connected (backend_wait_ms) */
 	struct delayed_work backend_work;
 	unsigned long backend_wait_start;	/* jiffies */
+	unsigned long backend_tick;		/* jiffies of the last poll */
+	unsigned int backend_absent_ms;		/* running, with no backend there */
+	bool backend_slow_warned;
 	unsigned int backend_retry_ms;
 	bool backend_waiting;
 	bool backend_attached;			/* ... and its watch is set */

@@ -26,7 +26,7 @@
 static unsigned int backend_wait_ms = 60000;
 module_param(backend_wait_ms, uint, 0644);
 MODULE_PARM_DESC(backend_wait_ms,
-		 "After a restore, how long (ms, at least 1000) a device waits for a backend whose xenstore directory is not there yet before it fails the device");
+		 "After a restore, how long (ms, at least 1000; 0: for ever) a device waits for a backend that is not there (no xenstore directory yet, or one that vanished or closed) before it fails the device; a backend that is there and on its way to Connected is waited for without a limit");
 
 static inline struct xenfront_driver *to_xfdrv(struct device_driver *d)
 {
@@ -68,9 +68,13 @@ static void xfbus_record_time(struct xenfront_device *xf, enum xfpm_action act, 
 }
 
 /*
- * After a restore the device is watched until its new backend is Connected,
- * for backend_wait_ms at most; then the driver is told to fail what it
- * holds (backend_lost).  Two phases:
+ * After a restore the device is watched until its new backend is Connected.
+ * A backend that is not there for backend_wait_ms in all (time while the
+ * device is frozen does not count) is given up: the driver is told to fail
+ * what it holds (backend_lost).  A backend that is there and on its way
+ * (Initialising to Connected, or Closing, which the driver handles itself)
+ * is slow, not lost: it is waited for without a limit, with one warning.
+ * Two phases:
  *
  *  searching: xenbus_dev_restore() gave up before our resume because the
  *	backend's directory was not there yet (talk_to_otherend(): -ENOENT; a
@@ -113,6 +117,9 @@ static void xfbus_wait_arm(struct xenfront_device *xf, bool attached)
 	xf->backend_waiting = true;
 	xf->backend_attached = attached;
 	xf->backend_wait_start = jiffies;
+	xf->backend_tick = jiffies;
+	xf->backend_absent_ms = 0;
+	xf->backend_slow_warned = false;
 	xf->backend_retry_ms = 100;
 	schedule_delayed_work(&xf->backend_work, msecs_to_jiffies(xf->backend_retry_ms));
 }
@@ -178,9 +185,12 @@ static void xfbus_backend_work(struct work_struct *work)
 	struct xenfront_device *xf = container_of(to_delayed_work(work), struct xenfront_device,
 						  backend_work);
 	struct device *dev = xenfront_to_dev(xf);
-	unsigned int waited, limit = max(READ_ONCE(backend_wait_ms), 1000U);
+	unsigned int waited, limit = READ_ONCE(backend_wait_ms), step;
 	enum xenbus_state st = XenbusStateUnknown;
+	bool present = false;
 
+	if (limit)
+		limit = max(limit, 1000U);
 	if (!device_trylock(dev)) {
 		schedule_delayed_work(&xf->backend_work, msecs_to_jiffies(100));
 		return;
@@ -188,6 +198,9 @@ static void xfbus_backend_work(struct work_struct *work)
 	mutex_lock(&xf->pm_lock);
 	if (!xf->backend_waiting || !dev->driver)
 		goto out;
+	/* only time while the device runs counts against the limit */
+	step = jiffies_to_msecs(jiffies - xf->backend_tick);
+	xf->backend_tick = jiffies;
 	waited = jiffies_to_msecs(jiffies - xf->backend_wait_start);
 	if (xf->pm.state == XFPM_RUNNING) {
 		if (!xf->backend_attached && xfbus_backend_ready(xf))
@@ -198,12 +211,24 @@ static void xfbus_backend_work(struct work_struct *work)
 				xf->backend_waiting = false;
 				goto out;
 			}
+			present = st != XenbusStateUnknown && st != XenbusStateClosed;
 		}
-		if (waited >= limit) {
+		if (present) {
+			xf->backend_absent_ms = 0;
+			if (limit && waited >= limit && !xf->backend_slow_warned) {
+				xf->backend_slow_warned = true;
+				dev_warn(dev, "backend %s still %s %u ms after the restore; waiting on\n",
+					 xf->xdev->otherend, xenbus_strstate(st), waited);
+			}
+		} else {
+			xf->backend_absent_ms += step;
+		}
+		if (limit && xf->backend_absent_ms >= limit) {
 			xf->backend_waiting = false;
 			xf->backends_lost++;
-			dev_err(dev, "backend %s not connected %u ms after the restore (%s); failing the device\n",
-				xf->xdev->otherend ?: "(none)", waited, xenbus_strstate(st));
+			dev_err(dev, "backend %s not there for %u ms since the restore (%s); failing the device\n",
+				xf->xdev->otherend ?: "(none)", xf->backend_absent_ms,
+				xenbus_strstate(st));
 			if (xf->drv->backend_lost)
 				xf->drv->backend_lost(xf);
 			goto out;
@@ -225,7 +250,6 @@ static void xfbus_replay_backend(struct xenfront_device *xf)
 	if (!xf->backend_stashed || !xf->xdev->otherend)
 		return;
 	xf->backend_stashed = false;
-		xf->backend_seen = 0;
 	seen = xchg(&xf->backend_seen, 0);
 	st = xenbus_read_driver_state(xf->xdev, xf->xdev->otherend);
 	dev_dbg(xenfront_to_dev(xf), "replaying backend state %s (seen %#lx)\n",
@@ -312,7 +336,9 @@ static int xfbus_pm_event(struct device *dev, enum xfpm_event ev)
 		break;
 	case XFPM_ACT_RESTORE:
 		xf->restore_mode = facts.mode;
+		/* what the old backend did while we were frozen is over with it */
 		xf->backend_stashed = false;
+		xchg(&xf->backend_seen, 0);
 		err = xfbus_run_restore(xf);
 		break;
 	default:
