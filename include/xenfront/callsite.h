@@ -45,7 +45,7 @@ bool xfpm_symbol_parse(const char *s, u64 *name_len, u64 *off, u64 *size);
 /*
  * The next direct branch (call E8, jmp E9, jcc 0F 80-8F, all rel32) at or
  * after *pos in code[0, len) whose target lies outside the code; *pos is
- * moved past it.  Every byte is taken as a possible opcode, so a target
+ * moved one byte past its opcode (candidates overlap).  Every byte is taken as a possible opcode, so a target
  * may be a chance match: callers only follow targets they recognise.
  */
 bool xfpm_next_far_branch(const u8 *code, u64 len, u64 base, u64 *pos, u64 *target);

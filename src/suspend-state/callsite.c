@@ -111,7 +111,12 @@ bool xfpm_next_far_branch(const u8 *code, u64 len, u64 base, u64 *pos, u64 *targ
 		*target = base + field + 4 + (u64)(s64)rel32_at(code + field);
 		if (*target >= base && *target < base + len)
 			continue;
-		*pos = field + 4;
+		/*
+		 * the next candidate may start inside this one's field: an E8
+		 * that is a ModRM byte (83 e8 01, sub $1,%eax) sits right
+		 * before a real jcc (0f 85 ...)
+		 */
+		*pos = i + 1;
 		return true;
 	}
 	return false;

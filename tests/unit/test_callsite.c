@@ -162,16 +162,33 @@ TEST(next_far_branch)
 	put_rel32(code, 21, BASE - 0x100);
 	CHECK(xfpm_next_far_branch(code, sizeof(code), BASE, &pos, &to));
 	CHECK_EQ(to, BASE + 0x5000);
-	CHECK_EQ(pos, 16);
+	CHECK_EQ(pos, 11);
 	CHECK(xfpm_next_far_branch(code, sizeof(code), BASE, &pos, &to));
 	CHECK_EQ(to, BASE - 0x100);
 	CHECK(!xfpm_next_far_branch(code, sizeof(code), BASE, &pos, &to));
+
 	/* a branch cut off by the end of the code is none */
 	pos = 16;
 	CHECK(!xfpm_next_far_branch(code, 24, BASE, &pos, &to));
 	pos = 16;
 	CHECK(xfpm_next_far_branch(code, 25, BASE, &pos, &to));
 	CHECK_EQ(to, BASE - 0x100);	/* the field just fits */
+
+	/*
+	 * sub $1,%eax; jne far (83 e8 01 0f 85 rel32): the E8 is a ModRM byte
+	 * whose made-up field covers the jne's opcode; the jne is still found
+	 */
+	memset(code, 0x90, sizeof(code));
+	code[4] = 0x83;
+	code[5] = 0xe8;
+	code[6] = 0x01;
+	code[7] = 0x0f;
+	code[8] = 0x85;
+	put_rel32(code, 9, BASE + 0x7000);
+	pos = 0;
+	while (xfpm_next_far_branch(code, sizeof(code), BASE, &pos, &to) && to != BASE + 0x7000)
+		;
+	CHECK_EQ(to, BASE + 0x7000);
 }
 
 /*
