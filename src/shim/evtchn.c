@@ -33,6 +33,7 @@
 
 #include <linux/interrupt.h>
 #include <linux/module.h>
+#include <linux/reboot.h>
 #include <linux/suspend.h>
 #include <linux/workqueue.h>
 #include <xen/events.h>
@@ -46,8 +47,13 @@ module_param(suspend_evtchn, bool, 0444);
 MODULE_PARM_DESC(suspend_evtchn,
 		 "Offer the toolstack a suspend event channel (device/suspend/event-channel); N: suspend requests come through control/shutdown only");
 
-/* The toolstack's domain: the one that notifies us. */
-#define XFSHIM_TOOLSTACK_DOMID	0
+static unsigned int toolstack_domid;
+module_param(toolstack_domid, uint, 0444);
+MODULE_PARM_DESC(toolstack_domid,
+		 "The domain whose toolstack notifies the suspend event channel (default 0, dom0)");
+
+static void request_fn(struct work_struct *work);
+static void renew_fn(struct work_struct *work);
 
 static struct {
 	struct mutex lock;		/* port, irq, published */
@@ -60,7 +66,12 @@ static struct {
 	struct work_struct renew;	/* after a resume: is the port still ours? */
 } se = {
 	.lock = __MUTEX_INITIALIZER(se.lock),
+	.request = __WORK_INITIALIZER(se.request, request_fn),
+	.renew = __WORK_INITIALIZER(se.renew, renew_fn),
 };
+
+/* a request that came while the suspend before it was resuming */
+static atomic_t request_pending = ATOMIC_INIT(0);
 
 struct xfshim_evtchn_stats xfshim_evtchn_stats;
 
@@ -71,17 +82,65 @@ static irqreturn_t suspend_evtchn_interrupt(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/*
+ * "suspend" into control/shutdown, in a transaction that leaves a command
+ * the toolstack wrote meanwhile ("poweroff", "reboot", its own "suspend")
+ * alone: -EBUSY then.
+ */
+static int request_suspend(void)
+{
+	struct xenbus_transaction xbt;
+	char *cur;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err)
+		return err;
+	cur = xenbus_read(xbt, "control", "shutdown", NULL);
+	if (!IS_ERR(cur)) {
+		bool busy = *cur;
+
+		kfree(cur);
+		if (busy) {
+			xenbus_transaction_end(xbt, 1);
+			return -EBUSY;
+		}
+	}
+	err = xenbus_write(xbt, "control", "shutdown", "suspend");
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		return err;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	return err;
+}
+
 static void request_fn(struct work_struct *work)
 {
 	int err;
 
-	/* a suspend already under way would leave "suspend" there for later */
-	if (xfshim_suspend_in_progress())
-		return;
+	if (xfshim_suspend_in_progress()) {
+		/* before the hypercall: this suspend is the one asked for */
+		if (!xfshim_suspend_past_hypercall())
+			return;
+		/*
+		 * After it: the next checkpoint (Remus, COLO), asked for while
+		 * this one resumes; made once do_suspend() returns.  Whoever
+		 * takes the flag first sends it.
+		 */
+		atomic_set(&request_pending, 1);
+		if (xfshim_suspend_in_progress() || !atomic_xchg(&request_pending, 0))
+			return;
+	}
 	/* the kernel's control/shutdown watch takes it from here */
-	err = xenbus_write(XBT_NIL, "control", "shutdown", "suspend");
+	err = request_suspend();
 	if (err) {
-		pr_err_ratelimited("suspend event: cannot write control/shutdown: %d\n", err);
+		pr_warn_ratelimited("suspend event: control/shutdown not written: %s (%d)\n",
+				    err == -EBUSY ? "it holds a command already" : "xenstore error",
+				    err);
 		return;
 	}
 	xfshim_evtchn_stats.requests++;
@@ -106,7 +165,7 @@ static int channel_make(void)
 {
 	struct evtchn_alloc_unbound alloc = {
 		.dom = DOMID_SELF,
-		.remote_dom = XFSHIM_TOOLSTACK_DOMID,
+		.remote_dom = toolstack_domid,
 	};
 	int err, irq;
 
@@ -160,9 +219,9 @@ static bool channel_alive(void)
 	if (HYPERVISOR_event_channel_op(EVTCHNOP_status, &st))
 		return false;
 	return (st.status == EVTCHNSTAT_unbound &&
-		st.u.unbound.dom == XFSHIM_TOOLSTACK_DOMID) ||
+		st.u.unbound.dom == toolstack_domid) ||
 	       (st.status == EVTCHNSTAT_interdomain &&
-		st.u.interdomain.dom == XFSHIM_TOOLSTACK_DOMID);
+		st.u.interdomain.dom == toolstack_domid);
 }
 
 static void renew_fn(struct work_struct *work)
@@ -187,19 +246,64 @@ static void renew_fn(struct work_struct *work)
 /* do_suspend() has returned (the shim's hook; atomic context). */
 void xfshim_evtchn_resumed(void)
 {
-	if (suspend_evtchn)
-		schedule_work(&se.renew);
+	if (!suspend_evtchn)
+		return;
+	schedule_work(&se.renew);
+	if (atomic_xchg(&request_pending, 0))
+		schedule_work(&se.request);
 }
 
-/* A hibernation image restored: the domain under it is another one. */
+/* No port, and none published (se.lock held). */
+static void channel_withdraw(const char *why)
+{
+	if (se.published)
+		publish(false);
+	channel_drop();
+	se.why = why;
+}
+
+/*
+ * Hibernation: the image must not carry a binding into the domain it will
+ * run in (a new one: the port number may be another driver's there), so
+ * the channel is closed before the image is made, and made anew once the
+ * image runs again (or the hibernation failed).
+ */
 static int pm_notify(struct notifier_block *nb, unsigned long action, void *data)
 {
-	if (action == PM_POST_RESTORE || action == PM_POST_HIBERNATION)
+	switch (action) {
+	case PM_HIBERNATION_PREPARE:
+		mutex_lock(&se.lock);
+		if (se.offered)
+			channel_withdraw("closed for the hibernation");
+		mutex_unlock(&se.lock);
+		break;
+	case PM_POST_HIBERNATION:
+	case PM_POST_RESTORE:
 		schedule_work(&se.renew);
+		break;
+	}
 	return NOTIFY_DONE;
 }
 
 static struct notifier_block pm_nb = { .notifier_call = pm_notify };
+
+/*
+ * Reboot and kexec: the next kernel in this domain has no channel, so the
+ * node must not name one (libxl fails a save whose published port it
+ * cannot bind, without falling back to xenstore).
+ */
+static int reboot_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	mutex_lock(&se.lock);
+	if (se.offered) {
+		channel_withdraw("closed for a reboot");
+		se.offered = false;
+	}
+	mutex_unlock(&se.lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block reboot_nb = { .notifier_call = reboot_notify };
 
 ssize_t xfshim_evtchn_describe(char *buf, size_t len)
 {
@@ -220,11 +324,10 @@ void xfshim_evtchn_init(void)
 {
 	int err;
 
-	INIT_WORK(&se.request, request_fn);
-	INIT_WORK(&se.renew, renew_fn);
 	if (!suspend_evtchn)
 		return;
 	register_pm_notifier(&pm_nb);
+	register_reboot_notifier(&reboot_nb);
 	mutex_lock(&se.lock);
 	if (xfshim_hooks[XFSHIM_DO_SUSPEND].attached) {
 		se.offered = true;
@@ -245,11 +348,10 @@ void xfshim_evtchn_exit(void)
 {
 	if (!suspend_evtchn)
 		return;
+	unregister_reboot_notifier(&reboot_nb);
 	unregister_pm_notifier(&pm_nb);
 	mutex_lock(&se.lock);
-	if (se.published)
-		publish(false);
-	channel_drop();
+	channel_withdraw(NULL);
 	se.offered = false;
 	mutex_unlock(&se.lock);
 	cancel_work_sync(&se.renew);

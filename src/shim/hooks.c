@@ -383,9 +383,10 @@ static const struct xfpm_text kernel_text = { .symbol = text_symbol, .bytes = te
 
 /*
  * Does the code of the function at caller, or of a part the compiler split
- * off it (caller.cold, caller.part.N), refer to target?  A probe sits on
- * target itself or just after its entry (past an ENDBR), and calls may go
- * to a thunk in the padding before it: 64 bytes either way are allowed.
+ * off it (caller.cold, caller.part.N), refer to the function at target?  A
+ * probe sits on its entry or just after it (past an ENDBR): the function's
+ * start is what a call names, or a thunk in the 16 bytes of padding before
+ * it (call depth tracking).
  */
 static bool code_refers(unsigned long caller, unsigned long target)
 {
@@ -396,7 +397,10 @@ static bool code_refers(unsigned long caller, unsigned long target)
 
 	if (!caller || !target)
 		return false;
-	if (xfpm_function_refers(&kernel_text, caller, target, 64))
+	sprint_symbol(buf, target);
+	if (xfpm_symbol_parse(buf, &name_len, &off, &size) && off < size)
+		target -= off;
+	if (xfpm_function_refers(&kernel_text, caller, target, 16))
 		return true;
 	sprint_symbol(buf, caller);
 	if (!xfpm_symbol_parse(buf, &name_len, &off, &size) || size > SZ_64K)
@@ -561,4 +565,9 @@ unsigned int xfshim_hooks_attached(void)
 bool xfshim_suspend_in_progress(void)
 {
 	return READ_ONCE(st.active);
+}
+
+bool xfshim_suspend_past_hypercall(void)
+{
+	return READ_ONCE(st.active) && READ_ONCE(st.hypercall_seen);
 }

@@ -177,9 +177,10 @@ static void __exit xfshim_exit(void)
 {
 	/* a suspend in progress holds a module reference: we cannot be here */
 	WARN_ON_ONCE(xfshim_suspend_in_progress());
-	xfshim_evtchn_exit();
 	xenfront_shim_loaded(false);
+	/* no hook may queue the channel's work once it is cancelled */
 	xfshim_hooks_detach();
+	xfshim_evtchn_exit();
 	xfshim_sysfs_exit();
 	pr_info("unloaded, hooks detached\n");
 }

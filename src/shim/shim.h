@@ -67,5 +67,6 @@ int xfshim_hooks_attach(void);
 void xfshim_hooks_detach(void);
 unsigned int xfshim_hooks_attached(void);
 bool xfshim_suspend_in_progress(void);
+bool xfshim_suspend_past_hypercall(void);
 
 #endif /* XENFRONT_SHIM_H */
