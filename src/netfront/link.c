@@ -733,8 +733,9 @@ void nf_restore_timeout_fn(struct work_struct *w)
 
 	mutex_lock(&nf->lock);
 	if (nf->restoring) {
-		netdev_warn(nf->netdev, "backend %s not connected %u ms after the restore: carrier off\n",
-			    nf->xdev->otherend ? nf->xdev->otherend : "?", NF_RESTORE_HOLD_MS);
+		/* (not the backend's path: a restore may be replacing it now) */
+		netdev_warn(nf->netdev, "no backend connected since the restore (limit %u ms, or the bus gave up on it): carrier off\n",
+			    NF_RESTORE_HOLD_MS);
 		nf_restore_done_locked(nf);
 		nf_update_state_locked(nf);
 	}
