@@ -20,7 +20,12 @@
 #                         with its queues stopped and no response coming;
 #                         after the restore every request must be issued
 #                         again on the new backend and the load go on
-#                         (defect 2: nothing restarted stopped queues then)
+#                         (defect 2: nothing restarted stopped queues then).
+#                         A second guest with one queue
+#                         (xen_blkfront.max_queues=1) does this: with two,
+#                         a completion on the other ring restarted every
+#                         stopped queue and hid the defect (the code before
+#                         the fix passed it)
 #
 # fio's own verification is not used under the load (fio verifies only what
 # a job wrote itself, after the fact); the probe's checksummed blocks and a
@@ -132,30 +137,36 @@ fr_stalled_restore() {
 	xft_wait_progress "$name" "$snap" 2 180
 }
 
+# fr_guest CHECK [EXTRA]: boot g1 with a 4-page ring (and EXTRA kernel
+# parameters), write the verify region, restore it onto the one-page
+# backend (128 requests per queue for a 32-slot ring) and start the load
+fr_guest() {
+	local check=$1 why st out
+	XFT_GUEST_EXTRA="$FR_EXTRA0 xen_blkfront.max_ring_page_order=2 $2"
+	why=$(xft_guest_start g1 1) || { xft_fail $check "boot: $why"; return 1; }
+	out=$(fr_verify g1 0 0)
+	[ "$out" = rc=0 ] || { xft_fail $check "writing the verify region: $out"; return 1; }
+	why=$(blk_save_restore g1 "blk_reload_blkback $FR_SMALL" "") ||
+		{ xft_fail $check "restore to the small backend: $why"; return 1; }
+	if [ "$XFT_DRV" = built ]; then
+		st=$(blk_stats g1)
+		if ! out=$(blk_expect "$st" state=connected ring_page_order=0 ring_slots=32); then
+			xft_fail $check "after the restore to the small backend:$out"
+			return 1
+		fi
+	fi
+	out=$(fr_load_start g1)
+	[ "$out" = started ] || { xft_fail $check "fio: $out"; return 1; }
+	sleep 10
+	why=$(fr_moving g1) || { xft_fail $check "the load does not run: $why"; return 1; }
+}
+
 sc_main() {
 	local why st out dev ops="" op stalled="" rc
 	dev=$(fr_disk) || { xft_fail blk-fullring "dom0 disk: $dev"; return; }
 	XFT_DISK_TARGET=$dev
-	XFT_GUEST_EXTRA="$XFT_GUEST_EXTRA xen_blkfront.max_ring_page_order=2"
-	why=$(xft_guest_start g1 1) || { xft_fail blk-fullring "boot: $why"; return; }
-	out=$(fr_verify g1 0 0)
-	[ "$out" = rc=0 ] || { xft_fail blk-fullring "writing the verify region: $out"; return; }
-	# the small backend: the restored guest keeps 128 requests per queue
-	# for a 32-slot ring
-	why=$(blk_save_restore g1 "blk_reload_blkback $FR_SMALL" "") ||
-		{ xft_fail blk-fullring "restore to the small backend: $why"; blk_reload_blkback; return; }
-	if [ "$XFT_DRV" = built ]; then
-		st=$(blk_stats g1)
-		if ! out=$(blk_expect "$st" state=connected ring_page_order=0 ring_slots=32); then
-			xft_fail blk-fullring "after the restore to the small backend:$out"
-			blk_reload_blkback
-			return
-		fi
-	fi
-	out=$(fr_load_start g1)
-	[ "$out" = started ] || { xft_fail blk-fullring "fio: $out"; blk_reload_blkback; return; }
-	sleep 10
-	why=$(fr_moving g1) || { xft_fail blk-fullring-ops "the load does not run: $why"; blk_reload_blkback; return; }
+	FR_EXTRA0=$XFT_GUEST_EXTRA
+	fr_guest blk-fullring-ops || { blk_reload_blkback; return; }
 
 	# ---- operations under the load ----
 	for op in ${XFT_FR_OPS:-checkpoint checkpoint restore restore $( [ "$XFT_TYPE" = pvh ] && echo migrate)}; do
@@ -179,9 +190,31 @@ sc_main() {
 		blk_reload_blkback
 		return
 	fi
-	xft_pass blk-fullring-ops "load through$ops; ring_full_stops=$(blk_get "$st" ring_full_stops) requests_replayed=$(blk_get "$st" requests_replayed)"
+	out=$(fr_load_stop g1)
+	case "$out" in
+	"err= 0"|"err=0") ;;
+	*) xft_fail blk-fullring-ops "fio reported $out"; blk_reload_blkback; return ;;
+	esac
+	out=$(fr_verify g1 1 1)
+	if [ "$out" != rc=0 ]; then
+		xft_fail blk-fullring-ops "the verify region does not verify: $out"
+		blk_reload_blkback
+		return
+	fi
+	xft_pass blk-fullring-ops "load through$ops, fio err=0, verify region intact; ring_full_stops=$(blk_get "$st" ring_full_stops) requests_replayed=$(blk_get "$st" requests_replayed) nr_hw_queues=$(blk_get "$st" nr_hw_queues)"
+	xft_cleanup
+	blk_reload_blkback
 
-	# ---- a save while the ring is full and the backend stalled ----
+	# ---- a save while the one ring is full and the backend stalled ----
+	fr_guest blk-fullring-stalled xen_blkfront.max_queues=1 || { blk_reload_blkback; return; }
+	if [ "$XFT_DRV" = built ]; then
+		st=$(blk_stats g1)
+		if ! out=$(blk_expect "$st" nr_hw_queues=1); then
+			xft_fail blk-fullring-stalled "max_queues=1 did not give one ring:$out"
+			blk_reload_blkback
+			return
+		fi
+	fi
 	if why=$(fr_stalled_restore g1) && why="$why; $(fr_moving g1)"; then
 		stalled=ok
 	fi
