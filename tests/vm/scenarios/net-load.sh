@@ -107,7 +107,7 @@ sc_main() {
 	sleep $((NL_RUN + 10))
 	xft_say "net-load: before the operations: runs $(nl_counts)"
 
-	for op in ${XFT_NL_OPS:-checkpoint checkpoint restore $([ "$XFT_TYPE" = pvh ] && echo migrate)}; do
+	for op in ${XFT_NL_OPS:-checkpoint checkpoint restore $(xft_migrates && echo migrate)}; do
 		snap=$(xft_snap g1)
 		if [ $op = migrate ]; then
 			why=$(xft_migrate g1) && why=$(xft_wait_progress g1 "$snap" 2 180)
@@ -157,10 +157,10 @@ sc_main() {
 			{ xft_fail net-load-after "malformed $r0, broken $r1; counters: $out"; return; }
 		# buffers posted and grants held: where they were before the load
 		for s in grants rx_posted; do
-			before=$(nft_kv "$res0" $s)
-			after=$(nft_kv "$res1" $s)
-			if [ -z "$after" ] || [ "$after" -gt $((before + before / 10 + 8)) ] || [ "$after" -lt $((before - before / 10 - 8)) ]; then
-				xft_fail net-load-after "$s $before before the load, $after after it ($res0 -> $res1)"
+			r0=$(nft_kv "$res0" $s)
+			r1=$(nft_kv "$res1" $s)
+			if [ -z "$r1" ] || [ "$r1" -gt $((r0 + r0 / 10 + 8)) ] || [ "$r1" -lt $((r0 - r0 / 10 - 8)) ]; then
+				xft_fail net-load-after "$s $r0 before the load, $r1 after it ($res0 -> $res1)"
 				return
 			fi
 		done
