@@ -360,7 +360,8 @@ static void respond(struct xfb_ring *r, uint64_t id, uint8_t op, int16_t st, enu
 		mb_done(v, m);
 		return;	/* the request itself stays unanswered */
 	case MB_DUP_ID:
-		if (!r->have_done_id)
+		/* an id answered before, and not this request's own */
+		if (!r->have_done_id || r->last_done_id == id)
 			break;
 		put_raw(r, r->last_done_id, op, st);
 		xfb_fired(v, "dup-id: request %#llx on ring %u answered with the id of the one before, %#llx",
@@ -411,10 +412,8 @@ static void respond(struct xfb_ring *r, uint64_t id, uint8_t op, int16_t st, enu
 		put_raw(r, id, op, st);
 		break;
 	}
-	if (m != MB_DUP_ID || r->have_done_id) {
-		r->last_done_id = id;
-		r->have_done_id = true;
-	}
+	r->last_done_id = id;
+	r->have_done_id = true;
 }
 
 static void hold(struct xfb_ring *r, uint64_t id, uint8_t op, int16_t st, unsigned int ms, int why)
@@ -766,7 +765,8 @@ static bool handle(struct xfb_ring *r, const union xfb_req *q)
 			v->orid_id = id;
 			return true;
 		}
-		if (v->orid_ring != (int)r->idx) {
+		/* the held id must not be this request's own id on its ring */
+		if (v->orid_ring != (int)r->idx && v->orid_id != id) {
 			struct xfb_ring *o = &v->rings[v->orid_ring];
 
 			put_raw(r, v->orid_id, rop, st);

@@ -56,11 +56,14 @@
  *                  xs/sector-size=3, xs/info=zz
  *   misbehave      one misbehaviour (words; "" or "none": behave):
  *     unknown-id [N]        the next N responses carry an id never issued
- *     dup-id [N]            ... the id of the request answered before them
+ *     dup-id [N]            ... the id of a request answered before them
+ *                           (not their own: with ids reused at once, as the
+ *                           in-tree driver does, wait for concurrent I/O)
  *     other-ring-id         holds the next request of one ring; the next
  *                           request on another ring is answered with the
- *                           held request's id (on the wrong ring); then the
- *                           held one is answered on its own ring
+ *                           held request's id (on the wrong ring; not when
+ *                           that is its own id there too); then the held
+ *                           one is answered on its own ring
  *     wrong-op [N]          ... a READ answered as WRITE and the reverse
  *     bad-status [N]        ... status 3, which blkif does not define
  *     rsp-prod-beyond [N]   rsp_prod published 4 beyond the responses
@@ -103,6 +106,12 @@
  *                  notsupp=" of the newest device of the tag (xfback)
  *
  * Log: stderr (the hotplug script sends it to /var/log/xfback.log).
+ *
+ * Limits: one thread serves every device and does its file I/O
+ * synchronously, so a stalled file stalls all of them; native (x86_64)
+ * ring layout only; 512-byte sectors; discard-secure is advertised on
+ * request but a secure discard is an ordinary one; at most 16 queues,
+ * 16-page rings and 256 indirect segments are accepted.
  *
  * usage: xfback [-f]    serve; exits at once if another xfback runs
  *                       (lock /run/xfback.lock)

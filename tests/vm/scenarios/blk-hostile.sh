@@ -37,7 +37,7 @@ H=hostile HV=xvdb HID=51728
 # (restore cases apply cfg and xenstore values between save and restore)
 CASES='
 unknown-id|||unknown-id|read|broken
-dup-id|||dup-id|read|broken
+dup-id|||dup-id|read2|broken
 other-ring-id|||other-ring-id|par|either
 wrong-op|||wrong-op|read|broken
 bad-status|||bad-status|read|broken
@@ -127,8 +127,11 @@ trig_read() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; dd if=/dev/$HV of=/dev/nu
 trig_write() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; dd if=/tmp/hpat of=/dev/$HV bs=64k count=16 oflag=direct conv=notrunc"; }
 trig_bigread() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; dd if=/dev/$HV of=/dev/null bs=1M count=4 iflag=direct"; }
 trig_bigwrite() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; dd if=/tmp/hpat of=/dev/$HV bs=1M count=1 oflag=direct conv=notrunc"; }
-# two readers on two CPUs: requests on both rings at once
-trig_par() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; taskset -c 0 dd if=/dev/$HV of=/dev/null bs=4k count=400 iflag=direct & a=\$!; taskset -c 1 dd if=/dev/$HV of=/dev/null bs=4k skip=2000 count=400 iflag=direct & b=\$!; wait \$a; x=\$?; wait \$b; y=\$?; exit \$((x + y))"; }
+# two readers on each of two CPUs: requests on both rings at once, with
+# more than one id in flight on each (the in-tree driver reuses an id at once)
+trig_par() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; r=0; p=; for c in 0 0 1 1; do taskset -c \$c dd if=/dev/$HV of=/dev/null bs=4k skip=\$((r * 1000)) count=300 iflag=direct & p=\"\$p \$!\"; r=\$((r + 1)); done; f=0; for x in \$p; do wait \$x || f=\$((f + 1)); done; exit \$f"; }
+# two readers on one CPU: two ids in flight on one ring
+trig_read2() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; dd if=/dev/$HV of=/dev/null bs=4k count=500 iflag=direct & a=\$!; dd if=/dev/$HV of=/dev/null bs=4k skip=1000 count=500 iflag=direct & b=\$!; f=0; wait \$a || f=1; wait \$b || f=\$((f + 1)); exit \$f"; }
 trig_flush() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; dd if=/tmp/hpat of=/dev/$HV bs=4k count=1 oflag=direct conv=notrunc,fsync"; }
 trig_discard() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; blkdiscard -o 1048576 -l 1048576 /dev/$HV"; }
 # a read of the bad sectors (2048.., 4 KiB at 1 MiB) and one elsewhere
@@ -163,6 +166,12 @@ dev_summary() {
 	echo "${out# }"
 }
 
+# blocked: the guest's tasks in uninterruptible sleep and where they wait,
+# and where xenwatch (which runs every xenbus probe and removal) is
+blocked() {
+	gx "for p in /proc/[0-9]*; do c=\$(cat \$p/comm 2>/dev/null); s=\$(cut -d' ' -f3 \$p/stat 2>/dev/null); if [ \"\$s\" = D ] || [ \"\$c\" = xenwatch ]; then printf '%s:%s:%s ' \$c \$s \$(cat \$p/wchan 2>/dev/null); fi; done"
+}
+
 # the end of a case: detach, the guest drops the device, a fresh correct
 # xvdb works; prints how it went, fails when any part did not
 finish_case() {
@@ -171,12 +180,12 @@ finish_case() {
 	# fresh one starts from a reset tag
 	how=$(xfb_detach g1 $HV $HID) || { echo "detach: $how"; return 1; }
 	if ! xfb_guest_wait g1 "[ ! -e /sys/bus/xen/devices/vbd-$HID ]" 60; then
-		echo "$how; the guest kept vbd-$HID ($(gx "cat /sys/bus/xen/devices/vbd-$HID/state 2>&1"); tasks in D: $(gx "for p in /proc/[0-9]*; do [ \"\$(cut -d' ' -f3 \$p/stat 2>/dev/null)\" = D ] && printf '%s ' \$(cat \$p/comm); done"))"
+		echo "$how; the guest kept vbd-$HID ($(gx "cat /sys/bus/xen/devices/vbd-$HID/state 2>&1"); $(blocked))"
 		return 1
 	fi
 	xfb_reset $H
 	out=$(xfb_attach g1 $H $HV) || { echo "$how; re-attach: $out"; return 1; }
-	wait_disk 60 || { echo "$how; re-attached $HV did not appear (frontend state $(fe_state))"; return 1; }
+	wait_disk 60 || { echo "$how; re-attached $HV did not appear (frontend state $(fe_state); $(blocked))"; return 1; }
 	out=$(pattern_rw 60)
 	[ "$out" = ok ] || { echo "$how; the fresh backend: $out"; return 1; }
 	how=$(xfb_detach g1 $HV $HID) || { echo "detach of the fresh disk: $how"; return 1; }
@@ -194,9 +203,11 @@ N_CASES=0 N_FAILED=0 OUTCOMES=""
 # report CASE OUTCOME OK DETAIL: the table line and, with our drivers, the
 # check (OK: 1 as expected, 0 not, setup: the case could not be run)
 report() {
-	local c=$1 o=$2 ok=$3 d=$4
+	local c=$1 o=$2 ok=$3 d=$4 k
 	[ "$RAN" = 1 ] || ok=setup
-	xft_say "TABLE $c $XFT_DRV $o | $d"
+	# what the guest's kernel said about the disk during the case
+	k=$(gx "dmesg | grep -E 'xvdb|vbd-$HID|blkfront|blkif' | tail -n ${XFT_HOSTILE_KLOG:-3} | cut -c1-160")
+	xft_say "TABLE $c $XFT_DRV $o | $d | guest: $k"
 	OUTCOMES="$OUTCOMES $o"
 	if [ "$XFT_DRV" = built ]; then
 		if [ "$ok" = 1 ]; then
@@ -227,6 +238,8 @@ run_case() {
 		[ -z "$xs" ] || xfb_xs $H $xs
 	fi
 	SNAP=$(xft_snap g1)
+	# (the case's own kernel lines only: the probe reads /dev/kmsg, not this)
+	xft_gexec g1 "dmesg -c > /dev/null" >/dev/null
 	out=$(xfb_attach g1 $H $HV) || { report "$name" setup setup "$out"; DIRTY=1; return; }
 
 	case $trig in
@@ -329,6 +342,7 @@ run_case() {
 	c2=$(xfb_stat $H $key)
 	st=$(dev_stats)
 	detail="$(xfb_event $H | cut -c1-120); job $rc; $(dev_summary "$st")"
+	case $rc in *running*) detail="$detail; blocked: $(blocked)" ;; esac
 	case $rc in
 	*running*) outcome=hang ;;
 	0|0,0) outcome=survives ;;
