@@ -60,6 +60,11 @@ deb_mirrors() {
 # The suites behind each profile name used by the rig.
 deb_profile_sources() {
 	local profile=$1 main sec key=/usr/share/keyrings/debian-archive-keyring.gpg
+	# PROFILE+src: the same suites' source packages (deb_source), in an apt
+	# tree of their own, so the binary profiles never fetch Sources indexes
+	case "$profile" in
+	*+src) deb_profile_sources "${profile%+src}" | sed 's/^deb /deb-src /'; return ;;
+	esac
 	read -r main sec < <(deb_mirrors)
 	case "$profile" in
 	bookworm|bullseye)
@@ -175,10 +180,11 @@ deb_dep_matching() {
 		awk -v re="$re" '$0 ~ re && !done { print; done = 1 }'
 }
 
-# Download packages (exact candidate versions) into the profile's deb folder,
+# Download packages (exact candidate versions, or PACKAGE=VERSION for
+# another version the profile's indexes list) into the profile's deb folder,
 # reusing what is cached.  Prints the .deb paths, one per line.
 deb_fetch() {
-	local profile=$1 pkg ver file dir="$XFPM_CACHE/debs/$1" conf lock
+	local profile=$1 pkg ver file dir="$XFPM_CACHE/debs/$1" conf lock pinned
 	shift
 	mkdir -p "$dir"
 	conf=$(deb_apt "$profile")
@@ -186,17 +192,25 @@ deb_fetch() {
 	exec {lock}>"$dir/.lock"
 	flock "$lock"
 	for pkg in "$@"; do
-		ver=$(deb_version "$profile" "$pkg")
+		case $pkg in
+		*=*) ver=${pkg#*=} pkg=${pkg%%=*} pinned=1 ;;
+		*) ver=$(deb_version "$profile" "$pkg") pinned="" ;;
+		esac
 		[ -n "$ver" ] || deb_die "package '$pkg' not found in $profile"
 		file="$dir/${pkg}_${ver//:/%3a}_amd64.deb"
 		[ -f "$file" ] || file="$dir/${pkg}_${ver//:/%3a}_all.deb"
 		if [ ! -f "$file" ]; then
 			deb_log "downloading $pkg=$ver ($profile)"
+			# (after a refresh, the new candidate; a pinned version stays)
 			(cd "$dir" && APT_CONFIG="$conf" apt-get -q download "$pkg=$ver" >/dev/null 2>&1) ||
-				(cd "$dir" && XFPM_APT_REFRESH=1 deb_apt "$profile" >/dev/null &&
+				(cd "$dir" && [ -z "$pinned" ] && XFPM_APT_REFRESH=1 deb_apt "$profile" >/dev/null &&
 				 APT_CONFIG="$conf" apt-get -q download "$pkg=$(deb_version "$profile" "$pkg")") ||
 				deb_die "download of $pkg failed ($profile)"
-			file=$(ls -t "$dir/${pkg}_"*.deb | head -n 1)
+			# (apt dates a download as the archive does: the newest file
+			# of the package may be another version's)
+			file="$dir/${pkg}_${ver//:/%3a}_amd64.deb"
+			[ -f "$file" ] || file="$dir/${pkg}_${ver//:/%3a}_all.deb"
+			[ -f "$file" ] || file=$(ls -t "$dir/${pkg}_"*.deb | head -n 1)
 		fi
 		echo "$file"
 	done
@@ -279,10 +293,44 @@ deb_kernel_headers() {
 	echo "$root/usr/src/linux-headers-$abi"
 }
 
-# Fetch a kernel image package for an ABI; prints the .deb path.
+# Fetch a kernel image package for an ABI, and the packages that hold its
+# image and modules since 7.x (linux-image-ABI depends on linux-binary-ABI,
+# linux-modules-ABI and linux-base-ABI); prints the .deb paths, one per line.
 deb_kernel_image() {
-	local profile=$1 abi=$2
-	deb_fetch "$profile" "linux-image-$abi"
+	local profile=$1 abi=$2 parts
+	parts=$(deb_apt_cache "$profile" show --no-all-versions "linux-image-$abi" 2>/dev/null |
+		sed -n 's/^Depends: //p' | tr ',|' '\n\n' | sed 's/^ *//; s/ .*//' |
+		grep -xF -e "linux-binary-$abi" -e "linux-modules-$abi" -e "linux-base-$abi" || true)
+	# shellcheck disable=SC2086
+	deb_fetch "$profile" "linux-image-$abi" $parts
+}
+
+# deb_source PROFILE PACKAGE VERSION DEST: download the source package
+# PACKAGE=VERSION of a profile's suites (apt-get source through the private
+# apt tree PROFILE+src: its files' hashes are checked against the signed
+# Sources index) and unpack it with dpkg-source -x (the Debian patches
+# applied) into DEST, which must not exist.  The downloaded files stay in
+# $XFPM_CACHE/src/PROFILE.
+deb_source() {
+	local profile=$1 pkg=$2 ver=$3 dest=$4 dir="$XFPM_CACHE/src/$1" conf lock dsc rc=0
+	conf=$(deb_apt "$profile+src") || return 1
+	mkdir -p "$dir"
+	exec {lock}>"$dir/.lock"
+	flock "$lock"
+	dsc="$dir/${pkg}_${ver#*:}.dsc"
+	if [ ! -f "$dsc" ]; then
+		deb_log "downloading source $pkg=$ver ($profile)"
+		(cd "$dir" && APT_CONFIG="$conf" apt-get -q source --download-only "$pkg=$ver" >"$dir/$pkg.log" 2>&1) || rc=$?
+		if [ "$rc" != 0 ] || [ ! -f "$dsc" ]; then
+			tail -n 5 "$dir/$pkg.log" >&2
+			exec {lock}>&-
+			echo "debarchive: cannot download source $pkg=$ver ($profile)" >&2
+			return 1
+		fi
+	fi
+	dpkg-source -x "$dsc" "$dest" >"$dir/$pkg.unpack.log" 2>&1 || rc=$?
+	exec {lock}>&-
+	[ "$rc" = 0 ] || { tail -n 5 "$dir/$pkg.unpack.log" >&2; echo "debarchive: dpkg-source -x $dsc failed" >&2; return 1; }
 }
 
 # ---- building with the toolchain a kernel was built with ----
@@ -328,8 +376,10 @@ DEB_KBUILD_CHROOT_PKGS="make libc6-dev libelf-dev libssl-dev dwarves kmod bc"
 # How old (seconds) a chroot may get before it is made anew: a week.
 : "${XFPM_CHROOT_MAX_AGE:=604800}"
 
-# deb_kbuild_chroot SUITE CC: a minimal chroot of a Debian suite with the
-# compiler package CC (gcc-16) and DEB_KBUILD_CHROOT_PKGS, made with
+# deb_kbuild_chroot SUITE CC [PKG...]: a minimal chroot of a Debian suite with the
+# compiler package CC (gcc-16), DEB_KBUILD_CHROOT_PKGS and any further
+# packages PKG (a chroot of its own, SUITE-CC+PKG+...: python3 for Xen's
+# hypervisor build), made with
 # debootstrap from this machine's own Debian mirror (deb_mirrors), cached in
 # $XFPM_CACHE/chroot/SUITE-CC and made anew once it is older than
 # XFPM_CHROOT_MAX_AGE or its package list changed.  Needs root.  Prints its
@@ -337,10 +387,12 @@ DEB_KBUILD_CHROOT_PKGS="make libc6-dev libelf-dev libssl-dev dwarves kmod bc"
 # The caller holds no lock afterwards: deb_chroot_run takes a shared one, and
 # a refresh waits for the builds that use the old chroot.
 deb_kbuild_chroot() {
-	local suite=$1 cc=$2 main sec dir lock want age log
+	local suite=$1 cc=$2 main sec dir lock want age log extra
+	shift 2
+	extra="$*"
 	read -r main sec < <(deb_mirrors) || return 1
-	dir="$XFPM_CACHE/chroot/$suite-$cc"
-	want="$suite $cc $DEB_KBUILD_CHROOT_PKGS $main"
+	dir="$XFPM_CACHE/chroot/$suite-$cc${extra:++${extra// /+}}"
+	want="$suite $cc $DEB_KBUILD_CHROOT_PKGS${extra:+ $extra} $main"
 	mkdir -p "$XFPM_CACHE/chroot"
 	exec {lock}>"$dir.lock"
 	flock "$lock"
@@ -350,7 +402,7 @@ deb_kbuild_chroot() {
 		deb_log "debootstrap $suite with $cc (chroot for kernel builds)"
 		rm -rf "$dir.new"
 		log="$dir.log"
-		if ! debootstrap --variant=minbase --include="$(echo "$cc $DEB_KBUILD_CHROOT_PKGS" | tr ' ' ,)" \
+		if ! debootstrap --variant=minbase --include="$(echo "$cc $DEB_KBUILD_CHROOT_PKGS $extra" | xargs | tr ' ' ,)" \
 			"$suite" "$dir.new" "$main" >"$log" 2>&1; then
 			tail -n 5 "$log" >&2
 			rm -rf "$dir.new"

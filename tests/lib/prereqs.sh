@@ -7,7 +7,7 @@
 # usage: prereqs.sh [--check] TARGET...
 #   TARGET   a make target (demo check check-full unit fuzz matrix pkg-test
 #            vm-test vm-ci bench checkpatch) or a part of tests/prereqs.list
-#            (build fetch unit fuzz matrix pkg vm realguest checkpatch)
+#            (build fetch unit fuzz matrix pkg vm realguest xenbuild checkpatch)
 #   --check  only check: never install (also XFPM_NO_INSTALL=1)
 #
 # Everything present: one line, exit 0.  Something missing: as root with
@@ -36,6 +36,7 @@ for a in "$@"; do
 	pkg|pkg-test) parts="$parts build fetch pkg" ;;
 	vm|vm-test|vm-ci|bench|demo) parts="$parts build fetch vm" ;;
 	realguest) parts="$parts build fetch vm realguest" ;;
+	xenbuild) parts="$parts build fetch vm xenbuild" ;;
 	checkpatch) parts="$parts fetch checkpatch" ;;
 	check) parts="$parts build fetch unit fuzz matrix pkg vm" ;;
 	check-full) parts="$parts build fetch unit fuzz matrix pkg vm realguest" ;;

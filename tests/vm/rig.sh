@@ -11,7 +11,15 @@
 # one line per check plus a final "N passed, N failed, N skipped" line.
 #
 # usage: rig.sh [-d "intree built"] [-g "pv pvh"] [-k "6.1 5.10 6.12"]
+#               [-x 4.17|4.20|4.17+shadow|4.20+shadow]
 #               [-s "boot checkpoint ..."|all] [-r REPORT] [-e VAR=VALUE]...
+#
+# -k takes the short names 5.10, 6.1, 6.12 (Debian 11 and 12's kernels) or
+# a suite's current kernel: trixie (6.12, +deb13), trixie-backports (7.x),
+# sid.  -x: Debian's Xen of bookworm (4.17, the default) or trixie (4.20,
+# whose toolstack runs in dom0 on trixie's libraries); +shadow boots that
+# Xen's hypervisor rebuilt from Debian's source with shadow paging
+# (tests/vm/xen-shadow.sh), which PV live migration needs.
 set -euo pipefail
 
 # Run from a private copy: bash reads a script as it goes, and this file may
@@ -34,8 +42,8 @@ VM=$REPO/tests/vm
 ALL_SCENARIOS=$(for f in "$VM"/scenarios/*.sh; do
 	grep -q '^# rig-all: no' "$f" || basename "$f" .sh
 done | tr '\n' ' ')
-DRIVERS=intree GUESTS=pv KERNELS=6.1 SCENARIOS=all REPORT="" EXTRA_CONF=()
-while getopts "d:g:k:s:r:e:h" opt; do
+DRIVERS=intree GUESTS=pv KERNELS=6.1 SCENARIOS=all REPORT="" EXTRA_CONF=() XEN=4.17
+while getopts "d:g:k:s:r:e:x:h" opt; do
 	case $opt in
 	d) DRIVERS=$OPTARG ;;
 	g) GUESTS=$OPTARG ;;
@@ -43,7 +51,8 @@ while getopts "d:g:k:s:r:e:h" opt; do
 	s) SCENARIOS=$OPTARG ;;
 	r) REPORT=$OPTARG ;;
 	e) EXTRA_CONF+=("$OPTARG") ;;
-	*) sed -n '3,17p' "$REPO/tests/vm/rig.sh" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	x) XEN=$OPTARG ;;
+	*) sed -n '3,25p' "$REPO/tests/vm/rig.sh" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 [ "$SCENARIOS" = all ] && SCENARIOS=$ALL_SCENARIOS
@@ -53,6 +62,10 @@ done
 for g in $GUESTS; do
 	case $g in pv|pvh) ;; *) echo "rig: GUEST must be pv or pvh, not '$g'" >&2; exit 2 ;; esac
 done
+case $XEN in
+4.17|4.20|4.17+shadow|4.20+shadow) ;;
+*) echo "rig: XEN must be 4.17 or 4.20, or either with +shadow, not '$XEN'" >&2; exit 2 ;;
+esac
 for s in $SCENARIOS; do
 	[ -f "$VM/scenarios/$s.sh" ] || { echo "rig: no scenario '$s' (have: $(cd "$VM/scenarios" && ls | sed 's/\.sh$//' | tr '\n' ' '))" >&2; exit 2; }
 done
@@ -60,6 +73,7 @@ done
 # every host tool the rig calls, checked (as root: installed) before anything
 # starts (tests/lib/prereqs.sh, list in tests/lib/prereqs.list)
 case " $SCENARIOS " in *" real-guest "*) need="vm realguest" ;; *) need=vm ;; esac
+case $XEN in *+shadow) need="$need xenbuild" ;; esac
 # shellcheck disable=SC2086
 "$REPO/tests/lib/prereqs.sh" $need || exit 2
 export XFPM_PREREQS_DONE=1 PATH=$PATH:/usr/sbin:/sbin
@@ -107,57 +121,119 @@ if [ ! -x "$PROBE" ] || [ "$VM/guest/xfprobe.c" -nt "$PROBE" ]; then
 fi
 
 # ---- Xen and dom0 ----
+# XEN_SERIES's hypervisor and toolstack from its Debian suite (4.17:
+# bookworm, 4.20: trixie); the dom0 kernel is bookworm's 6.1 under either.
 read -r DOM0_PROFILE DOM0_ABI < <(deb_kernel_abi 6.1)
-XEN_PKGS="xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils"
+XEN_SERIES=${XEN%+shadow}
+case $XEN_SERIES in 4.17) XEN_PROFILE=bookworm ;; 4.20) XEN_PROFILE=trixie ;; esac
+XEN_VER=$(deb_version "$XEN_PROFILE" "xen-hypervisor-$XEN_SERIES-amd64")
+# +shadow: the hypervisor rebuilt from Debian's source with shadow paging
+# (tests/vm/xen-shadow.sh, cached); the toolstack of the version it was
+# built from (the candidate's, unless the mirror lacks its source)
+XEN_ELF=""
+case $XEN in
+*+shadow)
+	read -r XEN_VER XEN_ELF < <("$VM/xen-shadow.sh" "$XEN_SERIES") && [ -f "$XEN_ELF" ] ||
+		{ log "no Xen $XEN_SERIES hypervisor with shadow paging (tests/vm/xen-shadow.sh, above)"; exit 1; }
+	;;
+esac
+XEN_PKGS="xen-hypervisor-$XEN_SERIES-amd64=$XEN_VER xen-utils-$XEN_SERIES=$XEN_VER xenstore-utils=$XEN_VER"
+# deb_libs PROFILE PKG[=VERSION]...: the Xen and yajl libraries the packages
+# depend on (Xen's own at the version of Xen in use)
 deb_libs() {
-	# the Xen and yajl libraries the toolstack packages depend on
-	local p
+	local prof=$1 p
+	shift
 	for p in "$@"; do
-		deb_apt_cache "$DOM0_PROFILE" show --no-all-versions "$p" | sed -n 's/^Depends: //p' |
+		deb_apt_cache "$prof" show --no-all-versions "$p" | sed -n 's/^Depends: //p' |
 			tr ',|' '\n\n' | sed 's/^ *//; s/ .*//' | awk '/^lib(xen|yajl)/'
 	done | sort -u
 }
-XEN_LIBS=$(deb_libs $XEN_PKGS)
-XEN_LIBS="$XEN_LIBS $(deb_libs $XEN_LIBS)"
-XEN_VER=$(deb_version "$DOM0_PROFILE" xen-hypervisor-4.17-amd64)
+xen_pin() { local p; for p in "$@"; do case $p in libxen*) echo "$p=$XEN_VER" ;; *) echo "$p" ;; esac; done; }
+XEN_LIBS=$(xen_pin $(deb_libs "$XEN_PROFILE" $XEN_PKGS))
+XEN_LIBS="$XEN_LIBS $(xen_pin $(deb_libs "$XEN_PROFILE" $XEN_LIBS))"
+# deb_lib_closure PROFILE PKG...: the library packages (lib*, zlib1g) the
+# packages depend on, directly or not: the C library and all
+deb_lib_closure() {
+	local prof=$1 seen=" " want p new
+	shift
+	want="$*"
+	while [ -n "$want" ]; do
+		new=""
+		for p in $(deb_apt_cache "$prof" show --no-all-versions $want 2>/dev/null |
+			sed -n 's/^\(Pre-\)\{0,1\}Depends: //p' | tr ',' '\n' | sed 's/|.*//; s/^ *//; s/[ :].*//' | sort -u); do
+			case "$seen" in *" $p "*) continue ;; esac
+			seen="$seen$p "
+			case $p in lib*|zlib1g) new="$new $p" ;; esac
+		done
+		want=$new
+	done
+	for p in $seen; do case $p in lib*|zlib1g) echo "$p" ;; esac; done
+}
 # (r2: virtio disk modules, for the real guest's disk; r3: device-mapper
 # with the delay and flakey targets, for stalled and failing backend disks)
 DOM0=$CACHE/dom0-r3-$DOM0_ABI-${XEN_VER//[:+~]/_}
 if [ ! -f "$DOM0/.ready" ]; then
-	log "building dom0 ($DOM0_ABI, Xen $XEN_VER)"
+	log "building dom0 ($DOM0_ABI, Xen $XEN_VER from $XEN_PROFILE)"
 	rm -rf "$DOM0"
 	X=$DOM0/x R=$DOM0/root
 	mkdir -p "$X" "$R"
 	# shellcheck disable=SC2046
-	for deb in $(deb_fetch "$DOM0_PROFILE" $XEN_PKGS $(echo $XEN_LIBS | tr ' ' '\n' | sort -u) \
-		"linux-image-$DOM0_ABI"); do
+	for deb in $(deb_fetch "$XEN_PROFILE" $XEN_PKGS $(echo $XEN_LIBS | tr ' ' '\n' | sort -u)) \
+		$(deb_fetch "$DOM0_PROFILE" "linux-image-$DOM0_ABI"); do
 		deb_extract "$deb" "$X"
 	done
-	zcat "$X"/boot/xen-4.17-amd64.gz > "$DOM0/xen.elf"
+	zcat "$X/boot/xen-$XEN_SERIES-amd64.gz" > "$DOM0/xen.elf"
 	cp "$X/boot/vmlinuz-$DOM0_ABI" "$DOM0/vmlinuz"
-	mkdir -p "$R"/{bin,usr/bin,etc/xen/scripts,usr/lib/xen-4.17/bin,usr/lib/x86_64-linux-gnu,lib64,xft}
+	XB=usr/lib/xen-$XEN_SERIES/bin
+	mkdir -p "$R"/{bin,usr/bin,etc/xen/scripts,$XB,usr/lib/x86_64-linux-gnu,lib64,xft}
 	cp "$busybox_bin" "$R/bin/busybox"
 	for b in xl xenstored xenconsoled libxl-save-helper xen-init-dom0; do
-		cp "$X/usr/lib/xen-4.17/bin/$b" "$R/usr/lib/xen-4.17/bin/"
+		cp "$X/$XB/$b" "$R/$XB/"
 	done
 	for b in "$X"/usr/bin/xenstore*; do
 		[ -L "$b" ] || cp "$b" "$R/usr/bin/"
 	done
 	cp -a "$X"/usr/lib/x86_64-linux-gnu/lib{xen,xl,yajl}*.so* "$R/usr/lib/x86_64-linux-gnu/"
-	# the C library and friends, from this (same Debian release) machine
-	for b in "$R"/usr/lib/xen-4.17/bin/* "$R"/usr/bin/xenstore; do
-		LD_LIBRARY_PATH=$R/usr/lib/x86_64-linux-gnu ldd "$b" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'
-	done | sort -u | while read -r lib; do
-		case $lib in "$R"*) continue ;; esac
-		mkdir -p "$R$(dirname "$lib")"
-		cp -L "$lib" "$R$lib"
-	done
-	gcclib=$(gcc -print-file-name=libgcc_s.so.1)
-	for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do
-		[ -f "$d/libgcc_s.so.1" ] && gcclib=$d/libgcc_s.so.1 && break
-	done
-	cp -L "$gcclib" "$R/usr/lib/x86_64-linux-gnu/libgcc_s.so.1"
-	[ -e "$R/lib64/ld-linux-x86-64.so.2" ] || cp -L /lib64/ld-linux-x86-64.so.2 "$R/lib64/"
+	if [ "$XEN_PROFILE" = "$DOM0_PROFILE" ]; then
+		# the C library and friends, from this (same Debian release) machine
+		for b in "$R/$XB"/* "$R"/usr/bin/xenstore; do
+			LD_LIBRARY_PATH=$R/usr/lib/x86_64-linux-gnu ldd "$b" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'
+		done | sort -u | while read -r lib; do
+			case $lib in "$R"*) continue ;; esac
+			mkdir -p "$R$(dirname "$lib")"
+			cp -L "$lib" "$R$lib"
+		done
+		gcclib=$(gcc -print-file-name=libgcc_s.so.1)
+		for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do
+			[ -f "$d/libgcc_s.so.1" ] && gcclib=$d/libgcc_s.so.1 && break
+		done
+		cp -L "$gcclib" "$R/usr/lib/x86_64-linux-gnu/libgcc_s.so.1"
+		[ -e "$R/lib64/ld-linux-x86-64.so.2" ] || cp -L /lib64/ld-linux-x86-64.so.2 "$R/lib64/"
+	else
+		# Another Debian release's toolstack runs on that release's C
+		# library and friends: the library packages it depends on, from
+		# its suite, as that release's own dynamic loader resolves them
+		# (a library it would take from this machine is an error)
+		# shellcheck disable=SC2046
+		for deb in $(deb_fetch "$XEN_PROFILE" $(deb_lib_closure "$XEN_PROFILE" $(echo $XEN_PKGS $XEN_LIBS | sed 's/=[^ ]*//g') |
+			grep -v '^lib\(xen\|yajl\)')); do
+			deb_extract "$deb" "$X"
+		done
+		L=$X/usr/lib/x86_64-linux-gnu
+		[ -x "$L/ld-linux-x86-64.so.2" ] || { log "no dynamic loader in $XEN_PROFILE's libc6"; exit 1; }
+		for b in "$R/$XB"/* "$R"/usr/bin/xenstore; do
+			out=$("$L/ld-linux-x86-64.so.2" --library-path "$L" --list "$b" 2>&1) ||
+				{ log "$XEN_PROFILE's ${b##*/} does not load with the libraries of the packages it depends on: $out"; exit 1; }
+			echo "$out" | awk '/=> \// { print $3 }'
+		done | sort -u | while read -r lib; do
+			case $lib in
+			"$X"/*) cp -L "$lib" "$R/usr/lib/x86_64-linux-gnu/" ;;
+			*) log "the $XEN_PROFILE toolstack would take $lib from this machine"; exit 1 ;;
+			esac
+		done
+		cp -L "$L/libgcc_s.so.1" "$R/usr/lib/x86_64-linux-gnu/"
+		cp -L "$L/ld-linux-x86-64.so.2" "$R/lib64/"
+	fi
 	M=lib/modules/$DOM0_ABI
 	mkdir -p "$R/$M"
 	(cd "$X/$M" && find kernel/drivers/xen kernel/drivers/block/loop.ko* \
@@ -174,11 +250,17 @@ if [ ! -f "$DOM0/.ready" ]; then
 	rm -rf "$X"
 	touch "$DOM0/.ready"
 fi
+# the libraries dom0's image has: the per-run part must not bring this
+# machine's copies of them (Xen 4.20's toolstack needs trixie's C library)
+[ -f "$DOM0/libs" ] || cpio -it --quiet < "$DOM0/base.cpio" | grep '\.so' | sed 's#.*/##' | sort -u > "$DOM0/libs"
+[ -n "$XEN_ELF" ] || XEN_ELF=$DOM0/xen.elf
 
 
-# install_tools LIST ROOT: programs from Debian packages plus their libraries
+# install_tools LIST ROOT [HAVE]: programs from Debian packages plus their
+# libraries, but none named in the file HAVE (those the image ROOT is added
+# to has already: dom0's base)
 install_tools() {
-	local list=$1 root=$2 prog pkgs stubs sdir x=$CACHE/tools deb path lib lib_dst
+	local list=$1 root=$2 have=${3:-/dev/null} prog pkgs stubs sdir x=$CACHE/tools deb path lib lib_dst
 	mkdir -p "$x"
 	# "<program> <package>[,<library package>...] [<stub library>,...]";
 	# an empty list is fine (grep's status must not end the script)
@@ -210,6 +292,7 @@ install_tools() {
 					exit 1
 				fi
 				case $lib in "$sdir"/*) continue ;; esac
+				grep -qxF "${lib##*/}" "$have" && continue
 				# libraries from the extracted packages go where the loader looks
 				case $lib in "$x/root"/*) lib_dst=/usr/lib/x86_64-linux-gnu/${lib##*/} ;; *) lib_dst=$lib ;; esac
 				mkdir -p "$root$(dirname "$lib_dst")"
@@ -219,14 +302,17 @@ install_tools() {
 }
 
 # install_xfback ROOT: the test block backend (tests/vm/backend) as
-# ROOT/usr/bin/xfback and its hotplug script; built here against libxen-dev's
-# headers, linked against the libxen*.so that dom0 already carries
+# ROOT/usr/bin/xfback and its hotplug script; built here against this
+# machine's release's libxen-dev headers, linked against the libxen*.so
+# that dom0 already carries (libxenstore.so.4, libxengnttab.so.1 and
+# libxenevtchn.so.1: stable interfaces, the same sonames in Xen 4.20)
 install_xfback() {
-	local root=$1 dev=$CACHE/xfback-dev-${XEN_VER//[:+~]/_} bin=$CACHE/xfback deb f
+	local root=$1 dev bin=$CACHE/xfback deb f
+	dev=$CACHE/xfback-dev-$(deb_version "$DOM0_PROFILE" libxen-dev | tr ':+~' ___)
 	if [ ! -f "$dev/.ready" ]; then
 		rm -rf "$dev"
 		# shellcheck disable=SC2046
-		for deb in $(deb_fetch "$DOM0_PROFILE" libxen-dev $(deb_libs libxen-dev)); do
+		for deb in $(deb_fetch "$DOM0_PROFILE" libxen-dev $(deb_libs "$DOM0_PROFILE" libxen-dev)); do
 			deb_extract "$deb" "$dev"
 		done
 		touch "$dev/.ready"
@@ -276,16 +362,25 @@ for k in $KERNELS; do
 		log "fetching guest kernel $abi"
 		rm -rf "$G"
 		mkdir -p "$G"
-		deb_extract "$(deb_kernel_image "$prof" "$abi")" "$G/x"
-		cp "$G/x/boot/vmlinuz-$abi" "$G/vmlinuz"
+		# (7.x: the image, its modules and its base are packages of their own)
+		for deb in $(deb_kernel_image "$prof" "$abi"); do
+			deb_extract "$deb" "$G/x"
+		done
+		# (7.x packages keep the image and the modules in /usr/lib/modules)
+		GM=$G/x/lib/modules/$abi
+		[ -d "$GM/kernel" ] || GM=$G/x/usr/lib/modules/$abi
+		for f in "$G/x/boot/vmlinuz-$abi" "$GM/vmlinuz" ""; do
+			[ -n "$f" ] || { log "no kernel image in the $abi packages"; exit 1; }
+			[ -f "$f" ] && cp "$f" "$G/vmlinuz" && break
+		done
 		mkdir -p "$G/intree" "$G/fs"
 		for m in drivers/block/xen-blkfront drivers/net/xen-netfront; do
-			cp "$G/x/lib/modules/$abi/kernel/$m".ko* "$G/intree/"
+			cp "$GM/kernel/$m".ko* "$G/intree/"
 		done
 		# modules the kernel has built in are simply not there
 		: > "$G/fs/ext4.order"
 		for m in lib/crc16 fs/mbcache crypto/crc32c_generic fs/jbd2/jbd2 fs/ext4/ext4; do
-			for f in "$G/x/lib/modules/$abi/kernel/$m".ko*; do
+			for f in "$GM/kernel/$m".ko*; do
 				[ -f "$f" ] || continue
 				cp "$f" "$G/fs/"
 				echo "${m##*/}.ko" >> "$G/fs/ext4.order"
@@ -338,7 +433,7 @@ cp "$VM/dom0/controller" "$VM/dom0/lib.sh" "$VM/dom0/fake-ssh" "$R/xft/"
 cp "$VM"/scenarios/*.sh "$VM"/scenarios/*.inc "$R/xft/scenarios/"
 cp "$VM/dom0/xfblock" "$VM/dom0/xfvif" "$R/etc/xen/scripts/"
 cp "$PROBE" "$R/bin/xfprobe"
-install_tools "$VM/dom0/tools.list" "$R"
+install_tools "$VM/dom0/tools.list" "$R" "$DOM0/libs"
 mkdir -p "$R/usr/bin"
 install_xfback "$R"
 mv "$RUN/xft/guests" "$R/xft/"
@@ -364,6 +459,7 @@ esac
 	echo "XFT_GUESTS=\"$GUESTS\""
 	echo "XFT_DRIVERS=\"$DRIVERS\""
 	echo "XFT_SCENARIOS=\"$SCENARIOS\""
+	echo "XFT_XEN=\"$XEN\""
 	for e in "${EXTRA_CONF[@]}"; do
 		echo "${e%%=*}=\"${e#*=}\""
 	done
@@ -375,7 +471,8 @@ if [ -n "${XFPM_RIG_PREPARE_ONLY:-}" ]; then
 	echo "$RUN"
 	exit 0
 fi
-log "images ready in $(echo "$T_BUILT - $T_START" | bc)s; booting Xen under QEMU"
+case $XEN in *+shadow) xen_what="$XEN_VER, rebuilt with shadow paging" ;; *) xen_what=$XEN_VER ;; esac
+log "images ready in $(echo "$T_BUILT - $T_START" | bc)s; booting Xen $xen_what under QEMU"
 
 # ---- boot ----
 CONSOLE=$RUN/console.log
@@ -383,7 +480,7 @@ CONSOLE=$RUN/console.log
 qemu-system-x86_64 -machine pc -accel "${XFPM_RIG_ACCEL:-tcg}" \
 	-cpu qemu64,+svm,+npt,+ssse3,+sse4.1,+sse4.2,+popcnt -smp 2 -m 3072 \
 	-display none -monitor none -serial stdio -no-reboot "${QEMU_DISKS[@]}" \
-	-kernel "$DOM0/xen.elf" \
+	-kernel "$XEN_ELF" \
 	-append "console=com1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot" \
 	-initrd "$DOM0/vmlinuz console=hvc0 loglevel=4,$RUN/dom0.cpio" \
 	< /dev/null > "$CONSOLE" 2>&1 &

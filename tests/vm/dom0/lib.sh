@@ -144,6 +144,21 @@ xft_migrate() {
 	return 1
 }
 
+# xft_pv_migrate_why: empty when this hypervisor can live-migrate a PV
+# guest, else why not.  PV log-dirty is shadow paging, which Debian's Xen is
+# built without; "xl info" lists shadow in virt_caps when it is there
+# (rig.sh -x 4.17+shadow: Debian's source rebuilt with it).
+xft_pv_migrate_why() {
+	local caps
+	caps=$(xl info 2>/dev/null | sed -n 's/^virt_caps *: *//p')
+	case " $caps " in *" shadow "*) return ;; esac
+	echo "PV live migration needs shadow paging (log-dirty), which this Xen lacks (virt_caps: ${caps:-?}; Debian builds it without): rig.sh -x ${XFT_XEN:-4.17}+shadow boots one with it"
+}
+
+# xft_migrates: this guest can live-migrate on this Xen (PVH always, PV
+# with shadow paging); otherwise xft_pv_migrate_why says why not
+xft_migrates() { [ "$XFT_TYPE" = pvh ] || [ -z "$(xft_pv_migrate_why)" ]; }
+
 # Fields of the probe's status line: blk_ok blk_err blk_bad net_ok net_err
 # net_bad klog_bad seq.  Empty when the guest has not published yet.
 xft_probe() {

@@ -169,7 +169,7 @@ sc_main() {
 	fr_guest blk-fullring-ops || { blk_reload_blkback; return; }
 
 	# ---- operations under the load ----
-	for op in ${XFT_FR_OPS:-checkpoint checkpoint restore restore $( [ "$XFT_TYPE" = pvh ] && echo migrate)}; do
+	for op in ${XFT_FR_OPS:-checkpoint checkpoint restore restore $(xft_migrates && echo migrate)}; do
 		if [ $op = migrate ]; then
 			why=$(xft_migrate g1) && why=$(xft_wait_progress g1 "$(xft_snap g1)" 2 180)
 		else

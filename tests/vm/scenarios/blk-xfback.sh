@@ -124,7 +124,7 @@ sc_main() {
 		{ fail_step blk-xfback-restore-full "no indirect request during fio ($ind0 -> $ind1)"; return; }
 	xft_pass blk-xfback-restore-full "2 queues, 4 pages, indirect, persistent grants; fio verified; $why"
 
-	if [ "$XFT_TYPE" = pvh ]; then
+	if xft_migrates; then
 		snap=$(xft_snap g1)
 		out=$(xft_migrate g1) || { fail_step blk-xfback-migrate "xl migrate: $out"; return; }
 		why=$(xft_wait_progress g1 "$snap" 3 180) || { fail_step blk-xfback-migrate "after migration: $why"; return; }
@@ -132,7 +132,7 @@ sc_main() {
 			{ fail_step blk-xfback-migrate "after migration:$out"; return; }
 		xft_pass blk-xfback-migrate "domid $(xft_domid g1), $why"
 	else
-		xft_skip blk-xfback-migrate "PV live migration needs shadow paging, absent from Debian's Xen build"
+		xft_skip blk-xfback-migrate "$(xft_pv_migrate_why)"
 	fi
 
 	blk_load_stop g1

@@ -88,9 +88,9 @@ sc_main() {
 	local why
 	why=$(xft_guest_start g1 1) || { xft_fail net-announce "boot: $why"; return; }
 	nft_check_announce restore || return
-	if [ "$XFT_TYPE" = pvh ]; then
+	if xft_migrates; then
 		nft_check_announce migrate
 	else
-		xft_skip net-announce-migrate "PV live migration needs shadow paging, absent from Debian's Xen build"
+		xft_skip net-announce-migrate "$(xft_pv_migrate_why)"
 	fi
 }

@@ -56,7 +56,7 @@ sc_main() {
 	why=$(pmc_expect "$b" "$a" 1 0 1) || { xft_fail pm-counters:restore "want freeze+restore:$why"; return; }
 	xft_pass pm-counters:restore "every device frozen once and restored, not thawed"
 
-	if [ "$XFT_TYPE" = pvh ]; then
+	if xft_migrates; then
 		b=$a
 		snap=$(xft_snap g1)
 		out=$(xft_migrate g1) || { xft_fail pm-counters "migrate: $out"; return; }

@@ -60,7 +60,7 @@ sc_main() {
 
 	r0=$(se_stat g1 renewals)
 	why=$(xft_cycle g1 restore) || { xft_fail suspend-evtchn-restore "save/restore: $why"; return; }
-	if [ "$XFT_TYPE" = pvh ]; then
+	if xft_migrates; then
 		why=$(xft_migrate g1) || { xft_fail suspend-evtchn-restore "migrate: $why"; return; }
 		sleep 5
 	fi
@@ -71,7 +71,7 @@ sc_main() {
 	[ "$(se_stat g1 renewals)" -gt "$r0" ] || { xft_fail suspend-evtchn-restore "no renewal counted"; return; }
 	how=$(se_checkpoint g1)
 	[ "$how" = evtchn ] || { xft_fail suspend-evtchn-restore "a checkpoint after the restore: the toolstack asked $how"; return; }
-	xft_pass suspend-evtchn-restore "port $port -> $port2 after $([ "$XFT_TYPE" = pvh ] && echo "a restore and a migration" || echo "a restore"), used again"
+	xft_pass suspend-evtchn-restore "port $port -> $port2 after $(xft_migrates && echo "a restore and a migration" || echo "a restore"), used again"
 
 	out=$(xft_gexec g1 "rmmod xenfront_shim && insmod /lib/xft/xenfront-shim.ko suspend_evtchn=0 && cat /sys/kernel/xenfront/shim/suspend_evtchn")
 	case "$out" in
