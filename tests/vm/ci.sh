@@ -21,9 +21,11 @@
 #                   6.1 PVH: pm-counters (checkpoint, save/restore and
 #                   live migration with the counters checked), the failing
 #                   freeze_noirq during a checkpoint
-#   other kernels   5.10 and 6.12 PV guests with our drivers: the shim's
-#                   hooks, pm-counters (a checkpoint and a save/restore
-#                   with the counters checked)
+#   other kernels   on Debian 13's Xen 4.20, 5.10, 6.12 and
+#                   trixie-backports' 7.x PV guests with our drivers: the
+#                   shim's hooks, pm-counters (a checkpoint and a
+#                   save/restore with the counters checked), the failing
+#                   freeze_noirq during a checkpoint
 #
 # The plain boot, checkpoint and save-restore scenarios of our drivers are
 # left to check-full where another scenario does the same (every scenario
@@ -37,9 +39,11 @@
 #
 # XFPM_CHECK_FULL=1 runs the long set instead: every scenario ("all": each
 # file of tests/vm/scenarios but the benchmarks and diagnostic loops, see
-# rig.sh) on PV and PVH for 6.1, 5.10 and 6.12 with both driver sets (the
-# fault scenarios with all three stages, the recovery scenarios with their
-# in-tree baselines), and the real Debian guest's install,
+# rig.sh) on PV and PVH for 6.1, 5.10 and 6.12 on Xen 4.17 and for Debian
+# 13's 6.12 and trixie-backports' 7.x on Xen 4.20, with both driver sets
+# (the fault scenarios with all three stages, the recovery scenarios with
+# their in-tree baselines), PV live migration on Xen 4.17 rebuilt with
+# shadow paging, and the real Debian guest's install,
 # upgrade and removal of the package (scenario real-guest; about 3 hours
 # under emulation).
 #
@@ -99,14 +103,20 @@ rig() {
 if [ -n "${XFPM_CHECK_FULL:-}" ]; then
 	# one rig boot per kernel, guest type and driver set: "all" is some 25
 	# scenarios, an hour or more each way under emulation
-	for k in 6.1 5.10 6.12; do
+	# (Debian 11 and 12's kernels on bookworm's Xen 4.17, Debian 13's and
+	# trixie-backports' 7.x on trixie's Xen 4.20)
+	for kx in 6.1:4.17 5.10:4.17 6.12:4.17 trixie:4.20 trixie-backports:4.20; do
+		k=${kx%:*} x=${kx#*:}
 		for g in pv pvh; do
 			for d in intree built; do
 				XFPM_RIG_TIMEOUT=${XFPM_RIG_TIMEOUT:-14400} \
-					rig "$d drivers, all scenarios ($k $g)" -d $d -g $g -k $k -s all
+					rig "$d drivers, all scenarios ($k $g, Xen $x)" -x $x -d $d -g $g -k $k -s all
 			done
 		done
 	done
+	# PV live migration, on bookworm's Xen rebuilt with shadow paging
+	rig "PV live migration (Xen 4.17 with shadow paging)" -x 4.17+shadow -d "intree built" -g pv \
+		-k 6.1 -s "migrate net-announce pm-counters"
 	rig "the package on a real Debian guest" -d built -g pv -k 6.1 -s real-guest
 else
 	rig "rig self-test with the in-tree drivers (6.1 PVH)" -d intree -g pvh -k 6.1 \
@@ -116,8 +126,9 @@ else
 		-e XFT_FAULT_STAGES=freeze_noirq -e XFT_NET_DETACH_CYCLES=2 -e "XFT_FR_OPS=checkpoint restore"
 	rig "our drivers (6.1 PVH)" -d built -g pvh -k 6.1 \
 		-s "pm-counters fault-checkpoint" -e XFT_FAULT_STAGES=freeze_noirq
-	rig "our drivers (5.10, 6.12)" -d built -g pv -k "5.10 6.12" \
-		-s "shim-hooks pm-counters"
+	rig "our drivers (5.10, 6.12, 7.x) on Xen 4.20" -x 4.20 -d built -g pv \
+		-k "5.10 6.12 trixie-backports" \
+		-s "shim-hooks pm-counters fault-checkpoint" -e XFT_FAULT_STAGES=freeze_noirq
 fi
 
 echo "vm total: $pass passed, $fail failed, $skip skipped$([ "$reruns" = 0 ] || echo ", $reruns rig boot(s) run again after triple faults")"
