@@ -552,10 +552,29 @@ static int xfbus_is_ready(struct xenbus_device *xdev)
 	return xf && xf->drv->is_ready ? xf->drv->is_ready(xf) : 1;
 }
 
+/* The kernel's xenbus frontend bus, once a driver of ours is registered on it. */
+static const struct bus_type *xfbus_frontend_bus;
+
+ssize_t xfbus_describe_pm_ops(char *buf, size_t len)
+{
+	const struct bus_type *bus = READ_ONCE(xfbus_frontend_bus);
+	const struct dev_pm_ops *pm = bus ? bus->pm : NULL;
+
+	if (!bus)
+		return scnprintf(buf, len, "unknown (no driver registered yet)\n");
+	if (!pm)
+		return scnprintf(buf, len, "none\n");
+	return scnprintf(buf, len, "%s%s%s%s%s%s\n",
+			 pm->suspend ? "suspend " : "", pm->resume ? "resume " : "",
+			 pm->freeze ? "freeze " : "", pm->thaw ? "thaw " : "",
+			 pm->poweroff ? "poweroff " : "", pm->restore ? "restore" : "");
+}
+
 int __xenfront_register_driver(struct xenfront_driver *drv, struct module *owner,
 			       const char *mod_name)
 {
 	struct xenbus_driver *xb = &drv->xb;
+	int err;
 
 	if (!drv->name || !drv->ids || !drv->probe || !drv->remove)
 		return -EINVAL;
@@ -572,7 +591,10 @@ int __xenfront_register_driver(struct xenfront_driver *drv, struct module *owner
 	xb->driver.dev_groups = xfbus_dev_groups;
 	drv->owner = owner;
 	pr_info("registering %s driver %s\n", drv->name, mod_name);
-	return __xenbus_register_frontend(xb, owner, mod_name);
+	err = __xenbus_register_frontend(xb, owner, mod_name);
+	if (!err && !xfbus_frontend_bus)
+		WRITE_ONCE(xfbus_frontend_bus, xb->driver.bus);
+	return err;
 }
 EXPORT_SYMBOL_GPL(__xenfront_register_driver);
 

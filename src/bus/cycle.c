@@ -367,7 +367,13 @@ static ssize_t version_show(struct kobject *k, struct kobj_attribute *a, char *b
 	return sysfs_emit(buf, "%s\n", XFPM_VERSION);
 }
 
+static ssize_t xenbus_pm_ops_show(struct kobject *k, struct kobj_attribute *a, char *buf)
+{
+	return xfbus_describe_pm_ops(buf, PAGE_SIZE);
+}
+
 static struct kobj_attribute attr_history = __ATTR_RO(history);
+static struct kobj_attribute attr_xenbus_pm_ops = __ATTR_RO(xenbus_pm_ops);
 static struct kobj_attribute attr_last = __ATTR_RO(last);
 static struct kobj_attribute attr_suspends = __ATTR_RO(suspends);
 static struct kobj_attribute attr_pm_mode = __ATTR_RO(pm_mode);
@@ -377,7 +383,7 @@ static struct kobj_attribute attr_version = __ATTR_RO(version);
 
 static struct attribute *xfbus_attrs[] = {
 	&attr_history.attr, &attr_last.attr, &attr_suspends.attr, &attr_pm_mode.attr,
-	&attr_frozen.attr, &attr_shim.attr, &attr_version.attr, NULL,
+	&attr_frozen.attr, &attr_shim.attr, &attr_version.attr, &attr_xenbus_pm_ops.attr, NULL,
 };
 
 static const struct attribute_group xfbus_group = {

@@ -24,4 +24,12 @@ void xfbus_track_device(struct xenfront_device *xf);
 void xfbus_untrack_device(struct xenfront_device *xf);
 unsigned int xfbus_evtchns_bound(struct xenfront_device *xf);
 
+/*
+ * core.c: the PM callbacks of the kernel's xenbus frontend bus ("freeze
+ * thaw restore" since "xenbus: Use .freeze/.thaw to handle xenbus
+ * devices", also "suspend resume" before); ours replace them through the
+ * PM domain either way
+ */
+ssize_t xfbus_describe_pm_ops(char *buf, size_t len);
+
 #endif /* XENFRONT_BUS_INTERNAL_H */

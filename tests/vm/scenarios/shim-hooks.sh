@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shim-hooks: xenfront-shim loads, attaches its hooks and reports them in
-# sysfs; it unloads cleanly and loads again.
+# sysfs; it unloads cleanly and loads again.  The line before the check
+# also names the PM callbacks of the kernel's own xenbus frontend bus
+# (xenfront-bus replaces them for our devices either way).
 sc_main() {
 	local why out status hooks
 	if [ "$XFT_DRV" != built ]; then
@@ -11,7 +13,7 @@ sc_main() {
 	out=$(xft_gexec g1 'cat /sys/kernel/xenfront/shim/status; for f in /sys/kernel/xenfront/shim/hooks/*; do echo "${f##*/}=$(cut -d: -f1 $f | tr " " _)"; done')
 	status=$(echo "$out" | head -n 1)
 	hooks=$(echo "$out" | tail -n +2 | tr '\n' ' ')
-	xft_say "shim on $(xft_gexec g1 'uname -r'): $status; $hooks"
+	xft_say "shim on $(xft_gexec g1 'uname -r'): $status; $hooks; the kernel's xenbus PM ops: $(xft_gexec g1 'cat /sys/kernel/xenfront/xenbus_pm_ops')"
 	if [ "$status" != active ]; then
 		# what the shim said about each hook it did not keep
 		printf '%b\n' "$(xft_gexec g1 "dmesg | grep xenfront-shim | tail -n 60")" |
