@@ -37,6 +37,7 @@ struct xfb_conn {
 	u32 max_indirect_segs;	/* 0: no indirect descriptors */
 	bool flush_cache;	/* feature-flush-cache */
 	bool barrier;		/* feature-barrier */
+	bool barrier_empty;	/* ... but only empty: the backend refused one with data */
 	bool discard;		/* feature-discard */
 	bool secure_discard;	/* discard-secure */
 };

@@ -156,6 +156,7 @@ struct blkfront_info {
 
 #define BF_OFF_FLUSH	0
 #define BF_OFF_DISCARD	1
+#define BF_OFF_BARRIER_DATA	2	/* barriers go empty only */
 
 /* io.c: rings, requests, responses */
 extern const struct blk_mq_ops blkfront_mq_ops;

@@ -87,6 +87,8 @@ void blkfront_effective_conn(const struct blkfront_info *info, struct xfb_conn *
 		c->discard = false;
 		c->secure_discard = false;
 	}
+	if (test_bit(BF_OFF_BARRIER_DATA, &info->feature_off))
+		c->barrier_empty = true;
 }
 
 static void make_qlimits(const struct blkfront_info *info, struct xfb_qlimits *l)
@@ -255,7 +257,10 @@ void blkfront_disk_release(struct blkfront_info *info)
 	}
 }
 
-/* The backend answered EOPNOTSUPP to a flush or a discard: stop sending them. */
+/*
+ * The backend answered EOPNOTSUPP to a flush, a discard or a barrier that
+ * carried data: stop sending them (every ring, and the queue's limits).
+ */
 void blkfront_feature_work(struct work_struct *work)
 {
 	struct blkfront_info *info = container_of(work, struct blkfront_info, feature_work);

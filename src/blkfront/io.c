@@ -293,21 +293,34 @@ static void ring_violation(struct blkfront_ring *r, enum xfb_rsp_verdict v,
  * the refusal is planned without it; the work item tells the other rings
  * and the block layer.
  */
-static void feature_refused(struct blkfront_ring *r, u8 op)
+static void feature_refused(struct blkfront_ring *r, u8 op, bool with_data)
 {
 	struct blkfront_info *info = r->info;
-	int bit = op == BLKIF_OP_DISCARD ? BF_OFF_DISCARD : BF_OFF_FLUSH;
+	const char *what = "cache flushes";
+	int bit = BF_OFF_FLUSH;
 
-	if (bit == BF_OFF_DISCARD) {
+	if (op == BLKIF_OP_DISCARD) {
+		bit = BF_OFF_DISCARD;
+		what = "discard";
 		r->conn.discard = false;
 		r->conn.secure_discard = false;
+	} else if (op == BLKIF_OP_WRITE_BARRIER && with_data && r->conn.barrier &&
+		   !r->conn.barrier_empty) {
+		/*
+		 * A barrier with data refused says nothing about an empty one,
+		 * which stays the flush: durable writes go as writes followed
+		 * by an empty barrier (an empty one refused later turns
+		 * flushes off)
+		 */
+		bit = BF_OFF_BARRIER_DATA;
+		what = "barriers that carry data (empty barriers still flush)";
+		r->conn.barrier_empty = true;
 	} else {
 		r->conn.flush_cache = false;
 		r->conn.barrier = false;
 	}
 	if (!test_and_set_bit(bit, &info->feature_off)) {
-		dev_warn_ratelimited(&info->xdev->dev, "backend does not support %s\n",
-				     op == BLKIF_OP_DISCARD ? "discard" : "cache flushes");
+		dev_warn_ratelimited(&info->xdev->dev, "backend does not support %s\n", what);
 		schedule_work(&info->feature_work);
 	}
 }
@@ -356,7 +369,7 @@ static bool frag_done(struct blkfront_ring *r, u32 slot, const struct blkif_resp
 	if (o.copy)
 		copy_data(s->req, slot_pages(r, slot), s->byte_off, s->bytes, true);
 	if (o.refused)
-		feature_refused(r, op);
+		feature_refused(r, op, s->nsegs);
 	if (o.io_error)
 		dev_err_ratelimited(&info->xdev->dev, "%s: I/O error %d (operation %u, sector %llu)\n",
 				    info->vd.name, rsp->status, op,

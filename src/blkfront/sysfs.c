@@ -40,7 +40,9 @@ static const char *flush_mode(const struct blkfront_info *info)
 	blkfront_effective_conn(info, &c);
 	if (c.flush_cache)
 		return "flush";
-	return c.barrier ? "barrier" : "none";
+	if (c.barrier)
+		return c.barrier_empty ? "barrier-empty" : "barrier";
+	return "none";
 }
 
 static unsigned int eff_indirect(const struct blkfront_info *info)

@@ -36,18 +36,20 @@ u32 xfb_pool_fit_indirect(u32 max_indirect, u32 nr_rings, u32 slots, u64 budget)
 /*
  * Writes that must be durable travel as barrier operations.  A flush with
  * data would flush before the write and leave the write itself cached, so
- * on a flush-only connection they go as plain writes followed by an empty
- * flush (xfb_plan_needs_postflush); without either, the backend writes
- * through and a plain write is durable.
+ * on a flush-only connection (or one whose backend takes only empty
+ * barriers) they go as plain writes followed by an empty flush or barrier
+ * (xfb_plan_needs_postflush); without either, the backend writes through
+ * and a plain write is durable.
  */
 static u8 durable_write_op(const struct xfb_conn *c)
 {
-	return c->barrier ? XFB_OP_WRITE_BARRIER : XFB_OP_WRITE;
+	return c->barrier && !c->barrier_empty ? XFB_OP_WRITE_BARRIER : XFB_OP_WRITE;
 }
 
 bool xfb_plan_needs_postflush(const struct xfb_io *io, const struct xfb_conn *c)
 {
-	return io->kind == XFB_IO_WRITE && io->fua && !c->barrier && c->flush_cache;
+	return io->kind == XFB_IO_WRITE && io->fua && durable_write_op(c) == XFB_OP_WRITE &&
+	       (c->flush_cache || c->barrier);
 }
 
 u32 xfb_frag_max_segs(const struct xfb_conn *c, const struct xfb_io *io)

@@ -199,6 +199,27 @@ TEST(flush_fua_discard)
 	n = xfb_plan(&io, &(struct xfb_conn){ .max_indirect_segs = 64 }, f, XFB_MAX_FRAGS);
 	CHECK_EQ(n, 1);
 	CHECK_EQ(f[0].op, XFB_OP_INDIRECT);
+	/*
+	 * A barrier-only backend that refused a barrier with data but takes
+	 * empty ones: plain writes (indirect allowed), then an empty barrier;
+	 * flushes stay empty barriers
+	 */
+	c.flush_cache = false;
+	c.barrier = true;
+	c.barrier_empty = true;
+	CHECK(xfb_plan_needs_postflush(&io, &c));
+	n = xfb_plan(&io, &c, f, XFB_MAX_FRAGS);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(f[0].op, XFB_OP_INDIRECT);
+	CHECK_EQ(f[0].rsp_op, XFB_OP_WRITE);
+	CHECK_EQ(xfb_frag_max_segs(&c, &io), 64);
+	n = xfb_plan(&(struct xfb_io){ .kind = XFB_IO_FLUSH }, &c, f, XFB_MAX_FRAGS);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(f[0].op, XFB_OP_WRITE_BARRIER);
+	CHECK_EQ(f[0].nsegs, 0);
+	c.barrier_empty = false;
+	c.barrier = false;
+	c.flush_cache = true;
 
 	/* discard */
 	io.kind = XFB_IO_DISCARD;
