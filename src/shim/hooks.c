@@ -337,17 +337,30 @@ struct xfshim_hook xfshim_hooks[XFSHIM_NR_HOOKS] = {
 	     "RESTORE -> THAW", dpm_resume_end_entry, dpm_resume_end_return),
 };
 
-/* The address of a kernel function, through a probe on it (kallsyms is not exported). */
-static unsigned long resolve(const char *symbol)
+/*
+ * The address a probe on a kernel function sits at (past an ENDBR), through
+ * a probe registered and removed again (kallsyms is not exported); 0, and
+ * the registration's error in *err, when there is none.
+ */
+static unsigned long resolve_err(const char *symbol, int *err)
 {
 	struct kprobe kp = { .symbol_name = symbol };
 	unsigned long addr;
+	int e;
 
-	if (register_kprobe(&kp))
+	e = register_kprobe(&kp);
+	if (err)
+		*err = e;
+	if (e)
 		return 0;
 	addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
 	return addr;
+}
+
+static unsigned long resolve(const char *symbol)
+{
+	return resolve_err(symbol, NULL);
 }
 
 static unsigned long hook_addr(const struct xfshim_hook *h)
@@ -423,11 +436,19 @@ static bool code_refers(unsigned long caller, unsigned long target)
 	return false;
 }
 
+static void reject(struct xfshim_hook *h, const char *why)
+{
+	h->rejected = true;
+	h->err = -ENOEXEC;
+	h->why = why;
+}
+
 /*
  * A hook registered by name may sit on the wrong function (another static
  * function of that name) or on an out-of-line copy that the caller does
- * not use (inlined): it would never fire.  Keep only hooks whose caller's
- * code refers to them, and report the others as not attached.
+ * not use (inlined): it would never fire.  Before any hook is registered,
+ * reject those whose caller's code does not refer to them; they are
+ * reported as not attached.
  */
 static void verify_hooks(void)
 {
@@ -437,44 +458,35 @@ static void verify_hooks(void)
 
 	if (!IS_ENABLED(CONFIG_X86_64))
 		return;	/* the code check reads x86-64 code only */
-	callee = xfshim_hooks[XFSHIM_DPM_SUSPEND_START].attached ?
-		 hook_addr(&xfshim_hooks[XFSHIM_DPM_SUSPEND_START]) : resolve("dpm_suspend_start");
+	callee = xfshim_hooks[XFSHIM_DPM_SUSPEND_START].addr ?: resolve("dpm_suspend_start");
 	if (!callee) {
 		pr_warn("dpm_suspend_start not found: the hooks' call sites are not checked\n");
 		return;
 	}
-	if (ds->attached && !code_refers(hook_addr(ds), callee)) {
+	if (ds->addr && !code_refers(ds->addr, callee)) {
 		pr_warn("%pS does not call dpm_suspend_start(): not drivers/xen/manage.c's do_suspend; no hook is used\n",
-			(void *)hook_addr(ds));
-		for (i = 0; i < XFSHIM_NR_HOOKS; i++) {
-			detach_one(&xfshim_hooks[i]);
-			xfshim_hooks[i].err = -ENOEXEC;
-			xfshim_hooks[i].why = "do_suspend is another function of that name";
-		}
+			(void *)ds->addr);
+		for (i = 0; i < XFSHIM_NR_HOOKS; i++)
+			reject(&xfshim_hooks[i], "do_suspend is another function of that name");
 		return;
 	}
 	for (i = 0; i < XFSHIM_NR_HOOKS; i++) {
 		struct xfshim_hook *h = &xfshim_hooks[i];
 
-		if (!h->attached || !h->caller)
+		if (!h->addr || !h->caller)
 			continue;
-		caller = !strcmp(h->caller, "do_suspend") && ds->attached ? hook_addr(ds) :
-			 resolve(h->caller);
-		if (code_refers(caller, hook_addr(h)))
+		caller = !strcmp(h->caller, "do_suspend") && ds->addr ? ds->addr : resolve(h->caller);
+		if (code_refers(caller, h->addr))
 			continue;
-		detach_one(h);
-		h->err = -ENOEXEC;
-		h->why = caller ? "never called there (inlined, or another function of that name)" :
-			 "its caller was not found";
+		reject(h, caller ? "never called there (inlined, or another function of that name)" :
+		       "its caller was not found");
 		pr_warn("hook %-22s not attached: %s() does not refer to it: %s\n", h->name,
 			h->caller, h->why);
 	}
 	/* the redirection target must be what do_suspend() itself calls */
-	if (xfshim_hooks[XFSHIM_XS_RESUME].attached &&
-	    !code_refers(hook_addr(ds), xs_suspend_cancel_addr)) {
-		detach_one(&xfshim_hooks[XFSHIM_XS_RESUME]);
-		xfshim_hooks[XFSHIM_XS_RESUME].err = -ENOEXEC;
-		xfshim_hooks[XFSHIM_XS_RESUME].why = "do_suspend() does not call xs_suspend_cancel()";
+	if (xfshim_hooks[XFSHIM_XS_RESUME].addr && !xfshim_hooks[XFSHIM_XS_RESUME].rejected &&
+	    !code_refers(ds->addr, xs_suspend_cancel_addr)) {
+		reject(&xfshim_hooks[XFSHIM_XS_RESUME], "do_suspend() does not call xs_suspend_cancel()");
 		pr_warn("hook xs_resume not attached: %s\n", xfshim_hooks[XFSHIM_XS_RESUME].why);
 	}
 }
@@ -527,21 +539,41 @@ int xfshim_hooks_attach(void)
 		return 0;
 	}
 	xs_suspend_cancel_addr = XFPM_SHIM_ARCH_OK ? resolve("xs_suspend_cancel") : 0;
+	/* where each hook would sit, then which of them are really called */
 	for (i = 0; i < XFSHIM_NR_HOOKS; i++) {
 		struct xfshim_hook *h = &xfshim_hooks[i];
 
-		if (i == XFSHIM_XS_RESUME && !xs_suspend_cancel_addr) {
+		if (!XFPM_SHIM_ARCH_OK)
+			h->err = -EOPNOTSUPP;
+		else if (i == XFSHIM_XS_RESUME && !xs_suspend_cancel_addr)
 			h->err = -ENOENT;
+		else
+			h->addr = resolve_err(h->symbol, &h->err);
+	}
+	verify_hooks();
+	for (i = 0; i < XFSHIM_NR_HOOKS; i++) {
+		struct xfshim_hook *h = &xfshim_hooks[i];
+
+		if (h->rejected)
+			continue;	/* said by verify_hooks() */
+		if (i == XFSHIM_XS_RESUME && !xs_suspend_cancel_addr) {
 			pr_warn("hook %-22s not attached: xs_suspend_cancel not found\n", h->name);
 			continue;
 		}
-		if (attach_one(h))
+		if (!h->addr || attach_one(h)) {
 			pr_warn("hook %-22s not attached: %s (%d)\n", h->name,
 				hook_error(h->err), h->err);
-		else
-			pr_info("hook %-22s attached (%s)\n", h->name, h->role);
+			continue;
+		}
+		/* by name again: the very function that was checked */
+		if (hook_addr(h) != h->addr) {
+			detach_one(h);
+			reject(h, "its address changed between the check and the registration");
+			pr_warn("hook %-22s not attached: %s\n", h->name, h->why);
+			continue;
+		}
+		pr_info("hook %-22s attached (%s)\n", h->name, h->role);
 	}
-	verify_hooks();
 	return xfshim_hooks_attached();
 }
 

@@ -28,6 +28,8 @@ struct xfshim_hook {
 	bool ret;			/* kretprobe rather than kprobe */
 	struct kprobe kp;
 	struct kretprobe krp;
+	unsigned long addr;		/* where it sits, resolved before registering */
+	bool rejected;			/* the call-site check said no */
 	bool attached;
 	int err;			/* registration error when not attached */
 	const char *why;		/* detached after the call-site check: why */
