@@ -284,7 +284,8 @@ install_tools() {
 		fi
 		# the package's own libraries may live in other packages: what ldd
 		# cannot find on this machine must come from the listed packages
-		LD_LIBRARY_PATH=$sdir:$x/root/usr/lib/x86_64-linux-gnu ldd "$path" |
+		# (bookworm's library packages put some under /lib: libdevmapper)
+		LD_LIBRARY_PATH=$sdir:$x/root/usr/lib/x86_64-linux-gnu:$x/root/lib/x86_64-linux-gnu ldd "$path" |
 			awk '/=> \// { print $3 } /^\t\/lib/ { print $1 } /not found/ { print "MISSING " $1 }' |
 			while read -r lib rest; do
 				if [ "$lib" = MISSING ]; then
