@@ -34,7 +34,8 @@
 H=hostile HV=xvdb HID=51728
 
 # name|cfg before attaching|xenstore values|misbehave|trigger|expected (ours)
-# (restore cases apply cfg and xenstore values between save and restore)
+# (restore cases apply cfg and xenstore values between save and restore;
+# a restore case's cfg "A / B" attaches with A and restores with B)
 CASES='
 unknown-id|||unknown-id|read|broken
 dup-id|||dup-id|read2|broken
@@ -67,6 +68,7 @@ restore-xs-sector-size-3||sector-size=3||restore|xs-req
 restore-xs-max-ring-order-huge||max-ring-page-order=99||restore|xs-opt
 restore-xs-sectors-overflow||sectors=99999999999999999999||restore|xs-req
 restore-fewer-features|persistent=0 max-queues=1 max-indirect=16 max-ring-page-order=0|||restore|features
+restore-more-queues|max-queues=1 / max-queues=4|||restore|morequeues
 random|||random|random|random
 '
 
@@ -228,11 +230,15 @@ report() {
 
 run_case() {
 	local name=$1 cfg=$2 xs=$3 mb=$4 trig=$5 exp=$6
-	local out why rc st outcome ok=1 detail="" fin fs seed c0 c1 c2 key
+	local out why rc st outcome ok=1 detail="" fin fs seed c0 c1 c2 key cfg0=""
 	N_CASES=$((N_CASES + 1))
 	RAN=1
 	why=$(ensure_guest) || { report "$name" setup setup "$why"; return; }
 	xfb_reset $H
+	case $cfg in
+	*" / "*) cfg0=${cfg%% / *} cfg=${cfg#* / } ;;
+	esac
+	[ -z "$cfg0" ] || xfb_cfg $H $cfg0
 	if [ "$trig" != restore ]; then
 		[ -z "$cfg" ] || xfb_cfg $H $cfg
 		[ -z "$xs" ] || xfb_xs $H $xs
@@ -300,6 +306,20 @@ run_case() {
 				blk_expect "$st" nr_queues=1 ring_page_order=0 feature_persistent=0 max_indirect_segments=16 >/dev/null ||
 				ok=0
 			detail="$detail; xfback $(xfb_status $H | cut -d' ' -f1-7)"
+			;;
+		morequeues)
+			# the disk's hardware queues are those of its first
+			# connection (one): a backend that offers more after the
+			# restore gets one ring, every ring has a queue feeding it
+			case $detail in *"data intact"*) ;; *) ok=0 ;; esac
+			[ "$XFT_DRV" != built ] || {
+				c0=$(blk_get "$st" nr_hw_queues) c1=$(blk_get "$st" nr_queues)
+				c2=$(gx "dmesg | grep -c 'queues offered'")
+				detail="$detail; nr_hw_queues=$c0, capped $c2 time(s)"
+				[ "$c0" = 1 ] && [ "$c1" = 1 ] || ok=0
+				# PV has two vCPUs: the cap itself must have run
+				[ "$XFT_TYPE" != pv ] || [ "${c2:-0}" -ge 1 ] 2>/dev/null || ok=0
+			}
 			;;
 		esac
 		[ "$(xfb_fired $H)" -ge 1 ] || [ -z "$xs" ] || { RAN=0; detail="$detail; xfback did not write the values"; }
