@@ -89,6 +89,20 @@ int xfb_plan(const struct xfb_io *io, const struct xfb_conn *c, struct xfb_frag 
  */
 bool xfb_plan_needs_postflush(const struct xfb_io *io, const struct xfb_conn *c);
 
+/* What a refusal (BLKIF_RSP_EOPNOTSUPP) turned off. */
+enum xfb_refused {
+	XFB_REFUSED_DISCARD,		/* discard (and secure discard) */
+	XFB_REFUSED_BARRIER_DATA,	/* barriers with data; empty ones still flush */
+	XFB_REFUSED_FLUSH,		/* every flush: the backend writes through */
+};
+
+/*
+ * The backend refused a request of ring operation op (with_data: it carried
+ * data segments).  Updates c so that requests planned from now on avoid
+ * what was refused, and says what that was.
+ */
+enum xfb_refused xfb_conn_refused(struct xfb_conn *c, u8 op, bool with_data);
+
 /* Bytes of data in page seg of fragment f. */
 static inline u32 xfb_frag_seg_bytes(const struct xfb_frag *f, u32 seg)
 {

@@ -296,28 +296,22 @@ static void ring_violation(struct blkfront_ring *r, enum xfb_rsp_verdict v,
 static void feature_refused(struct blkfront_ring *r, u8 op, bool with_data)
 {
 	struct blkfront_info *info = r->info;
-	const char *what = "cache flushes";
-	int bit = BF_OFF_FLUSH;
+	const char *what;
+	int bit;
 
-	if (op == BLKIF_OP_DISCARD) {
+	switch (xfb_conn_refused(&r->conn, op, with_data)) {
+	case XFB_REFUSED_DISCARD:
 		bit = BF_OFF_DISCARD;
 		what = "discard";
-		r->conn.discard = false;
-		r->conn.secure_discard = false;
-	} else if (op == BLKIF_OP_WRITE_BARRIER && with_data && r->conn.barrier &&
-		   !r->conn.barrier_empty) {
-		/*
-		 * A barrier with data refused says nothing about an empty one,
-		 * which stays the flush: durable writes go as writes followed
-		 * by an empty barrier (an empty one refused later turns
-		 * flushes off)
-		 */
+		break;
+	case XFB_REFUSED_BARRIER_DATA:
 		bit = BF_OFF_BARRIER_DATA;
 		what = "barriers that carry data (empty barriers still flush)";
-		r->conn.barrier_empty = true;
-	} else {
-		r->conn.flush_cache = false;
-		r->conn.barrier = false;
+		break;
+	default:
+		bit = BF_OFF_FLUSH;
+		what = "cache flushes";
+		break;
 	}
 	if (!test_and_set_bit(bit, &info->feature_off)) {
 		dev_warn_ratelimited(&info->xdev->dev, "backend does not support %s\n", what);

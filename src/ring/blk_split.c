@@ -52,6 +52,27 @@ bool xfb_plan_needs_postflush(const struct xfb_io *io, const struct xfb_conn *c)
 	       (c->flush_cache || c->barrier);
 }
 
+enum xfb_refused xfb_conn_refused(struct xfb_conn *c, u8 op, bool with_data)
+{
+	if (op == XFB_OP_DISCARD) {
+		c->discard = false;
+		c->secure_discard = false;
+		return XFB_REFUSED_DISCARD;
+	}
+	if (op == XFB_OP_WRITE_BARRIER && with_data && c->barrier && !c->barrier_empty) {
+		/*
+		 * a barrier with data refused says nothing about an empty one,
+		 * which stays the flush: durable writes go as writes followed
+		 * by an empty barrier
+		 */
+		c->barrier_empty = true;
+		return XFB_REFUSED_BARRIER_DATA;
+	}
+	c->flush_cache = false;
+	c->barrier = false;
+	return XFB_REFUSED_FLUSH;
+}
+
 u32 xfb_frag_max_segs(const struct xfb_conn *c, const struct xfb_io *io)
 {
 	switch (io->kind) {
