@@ -169,7 +169,7 @@ void blkfront_ring_open(struct blkfront_ring *r, const struct xfb_conn *conn);
 unsigned int blkfront_ring_fail(struct blkfront_ring *r);
 unsigned int blkfront_ring_reclaim_for_replay(struct blkfront_ring *r);
 void blkfront_ring_kick(struct blkfront_ring *r);
-void blkfront_ring_set_conn(struct blkfront_ring *r, const struct xfb_conn *conn);
+void blkfront_ring_update_conn(struct blkfront_ring *r);
 void blkfront_fail_work(struct work_struct *work);
 
 /* disk.c: the gendisk */

@@ -265,14 +265,12 @@ void blkfront_feature_work(struct work_struct *work)
 {
 	struct blkfront_info *info = container_of(work, struct blkfront_info, feature_work);
 	struct xfb_qlimits l;
-	struct xfb_conn c;
 	unsigned int i;
 
 	mutex_lock(&info->mutex);
 	if (info->state == BF_CONNECTED && info->gd) {
-		blkfront_effective_conn(info, &c);
 		for (i = 0; i < info->nr_rings; i++)
-			blkfront_ring_set_conn(&info->rings[i], &c);
+			blkfront_ring_update_conn(&info->rings[i]);
 		make_qlimits(info, &l);
 		if (xfb_update_queue(info->gd->queue, &l))
 			dev_warn(&info->xdev->dev, "%s: cannot update the queue limits\n",

@@ -707,12 +707,17 @@ unsigned int blkfront_ring_reclaim_for_replay(struct blkfront_ring *r)
 	return n;
 }
 
-void blkfront_ring_set_conn(struct blkfront_ring *r, const struct xfb_conn *conn)
+/*
+ * Take the refusals seen so far on any ring.  Computed under the ring lock:
+ * a refusal on this ring between a snapshot and its copy would otherwise
+ * be undone until the next feature work.
+ */
+void blkfront_ring_update_conn(struct blkfront_ring *r)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&r->lock, flags);
-	r->conn = *conn;
+	blkfront_effective_conn(r->info, &r->conn);
 	spin_unlock_irqrestore(&r->lock, flags);
 }
 

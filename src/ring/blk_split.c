@@ -59,11 +59,13 @@ enum xfb_refused xfb_conn_refused(struct xfb_conn *c, u8 op, bool with_data)
 		c->secure_discard = false;
 		return XFB_REFUSED_DISCARD;
 	}
-	if (op == XFB_OP_WRITE_BARRIER && with_data && c->barrier && !c->barrier_empty) {
+	if (op == XFB_OP_WRITE_BARRIER && with_data) {
 		/*
-		 * a barrier with data refused says nothing about an empty one,
+		 * A barrier with data refused says nothing about an empty one,
 		 * which stays the flush: durable writes go as writes followed
-		 * by an empty barrier
+		 * by an empty barrier.  So does every later refusal of one
+		 * (several FUA writes are in flight at once): only an empty
+		 * flush refused shows that the backend cannot flush.
 		 */
 		c->barrier_empty = true;
 		return XFB_REFUSED_BARRIER_DATA;

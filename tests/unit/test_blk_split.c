@@ -146,6 +146,56 @@ TEST(limits_and_errors)
 	}
 }
 
+/*
+ * Refusals (BLKIF_RSP_EOPNOTSUPP).  A refused barrier that carried data
+ * turns off only barriers with data; every refusal of a request with data
+ * that follows (other FUA writes in flight when the first was refused,
+ * XFS keeps several log writes in flight) must leave the empty barrier as
+ * the flush.  Only a refused empty flush or barrier turns flushes off.
+ */
+TEST(refusals)
+{
+	struct xfb_frag f[XFB_MAX_FRAGS];
+	struct xfb_io flush = { .kind = XFB_IO_FLUSH };
+	struct xfb_io fua = { .kind = XFB_IO_WRITE, .fua = true, .nr_sectors = 8 };
+	struct xfb_conn c = conn_bare;
+
+	c.barrier = true;
+	CHECK_EQ(xfb_conn_refused(&c, XFB_OP_WRITE_BARRIER, true), XFB_REFUSED_BARRIER_DATA);
+	CHECK(c.barrier && c.barrier_empty);
+	/* the second FUA write, already on the ring, is refused too */
+	CHECK_EQ(xfb_conn_refused(&c, XFB_OP_WRITE_BARRIER, true), XFB_REFUSED_BARRIER_DATA);
+	CHECK(c.barrier && c.barrier_empty);
+	CHECK_EQ(xfb_plan(&flush, &c, f, XFB_MAX_FRAGS), 1);
+	CHECK_EQ(f[0].op, XFB_OP_WRITE_BARRIER);
+	CHECK_EQ(f[0].nsegs, 0);
+	CHECK(xfb_plan_needs_postflush(&fua, &c));
+	/* an empty barrier refused: the backend cannot flush at all */
+	CHECK_EQ(xfb_conn_refused(&c, XFB_OP_WRITE_BARRIER, false), XFB_REFUSED_FLUSH);
+	CHECK(!c.barrier && !c.flush_cache);
+	CHECK_EQ(xfb_plan(&flush, &c, f, XFB_MAX_FRAGS), 0);
+	CHECK(!xfb_plan_needs_postflush(&fua, &c));
+
+	/* flush-cache: a refused FUA write replayed as a flush with data */
+	c = conn_bare;
+	c.flush_cache = true;
+	CHECK_EQ(xfb_conn_refused(&c, XFB_OP_FLUSH_DISKCACHE, false), XFB_REFUSED_FLUSH);
+	CHECK(!c.flush_cache);
+
+	/* a data barrier refused on a ring that only has flush-cache left */
+	c = conn_bare;
+	c.flush_cache = true;
+	c.barrier = true;
+	c.barrier_empty = true;
+	CHECK_EQ(xfb_conn_refused(&c, XFB_OP_WRITE_BARRIER, true), XFB_REFUSED_BARRIER_DATA);
+	CHECK(c.flush_cache);
+
+	/* discard leaves flushes alone */
+	c = conn_full;
+	CHECK_EQ(xfb_conn_refused(&c, XFB_OP_DISCARD, false), XFB_REFUSED_DISCARD);
+	CHECK(!c.discard && !c.secure_discard && c.flush_cache);
+}
+
 TEST(flush_fua_discard)
 {
 	struct xfb_frag f[XFB_MAX_FRAGS];
@@ -481,6 +531,7 @@ int main(void)
 	RUN(split_without_indirect);
 	RUN(limits_and_errors);
 	RUN(flush_fua_discard);
+	RUN(refusals);
 	RUN(replay_to_smaller_backend);
 	RUN(pool_fits_budget);
 	return harness_done();
