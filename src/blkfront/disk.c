@@ -113,9 +113,13 @@ static void make_qlimits(const struct blkfront_info *info, struct xfb_qlimits *l
 		if (c.secure_discard)
 			l->max_secure_erase_sectors = UINT_MAX;
 	}
-	/* a flush-cache backend takes flushes; a barrier-only one also FUA */
+	/*
+	 * a flush-cache backend takes flushes; a barrier-only one also FUA,
+	 * unless it refused barriers with data (the block layer then sends a
+	 * write and a flush itself, no FUA write to replay)
+	 */
 	l->write_cache = c.flush_cache || c.barrier;
-	l->fua = c.barrier && !c.flush_cache;
+	l->fua = c.barrier && !c.flush_cache && !c.barrier_empty;
 }
 
 /* ---- block device operations ---- */

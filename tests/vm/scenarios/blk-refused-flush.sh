@@ -25,7 +25,9 @@
 #
 # With our drivers sysfs must then say flushes are off (feature_flush=none,
 # cache case) or barriers go empty only (barrier case, with writes issued
-# again: requests_reissued, and empty barriers honoured during the load).  The in-tree drivers run the same; their result is
+# again: requests_reissued, and empty barriers honoured during the load;
+# four O_DSYNC writers on the raw disk first put several FUA writes on the
+# ring at once, all refused).  The in-tree drivers run the same; their result is
 # the baseline (the check fails only when the filesystem broke or data was
 # lost, whichever driver).
 . /xft/scenarios/xfback-lib.inc
@@ -45,7 +47,7 @@ rf_fs_errors() {
 }
 
 rf_case() {
-	local kind=$1 check=blk-refused-flush-$1 tag=rf$1 why out st cfg notsupp mb f0 n0 honoured
+	local kind=$1 check=blk-refused-flush-$1 tag=rf$1 why out st cfg notsupp mb f0 n0 honoured fua=""
 	case $kind in
 	cache) cfg="flush=1 barrier=0" mb=flush-notsupp ;;
 	barrier) cfg="flush=0 barrier=1" mb="flush-notsupp data" ;;
@@ -61,6 +63,18 @@ rf_case() {
 	xfb_misbehave $tag "$mb"
 	why=$(xfb_attach g1 $tag xvdb) || { xft_fail $check "$why"; return; }
 	xfb_guest_wait g1 "[ -b /dev/xvdb ]" 60 || { xft_fail $check "no /dev/xvdb in the guest"; return; }
+	if [ $kind = barrier ]; then
+		# several FUA writes in flight when the first is refused (XFS's
+		# log, O_DSYNC writers): every one of them is refused, and none
+		# of those refusals may turn the empty barriers off.  On the raw
+		# disk, first: ext4's mount itself writes with FUA.
+		out=$(xft_gexec g1 "fio --name=fua --filename=/dev/xvdb --size=8m --direct=1 --sync=1 --ioengine=psync --numjobs=4 --rw=randwrite --bs=4k --time_based --runtime=8 --group_reporting --output=/tmp/fua.out >/dev/null 2>&1; echo rc=\$?")
+		fua="O_DSYNC writers: fio $out"
+		if [ "$out" != rc=0 ] && [ "$XFT_DRV" = built ]; then
+			xft_fail $check "$fua on the raw disk: $(xft_gexec g1 "grep -m 2 -i err /tmp/fua.out")"
+			return
+		fi
+	fi
 	# (e2fsprogs' mke2fs: busybox's own comes first in PATH and makes ext2 only)
 	out=$(xft_gexec g1 "/usr/bin/mke2fs -q -F -t ext4 -E nodiscard,lazy_itable_init=0,lazy_journal_init=0 /dev/xvdb 2>&1 && mkdir -p /mnt/rf && mount -t ext4 -o commit=1 /dev/xvdb /mnt/rf && echo mounted")
 	case "$out" in
@@ -104,9 +118,9 @@ rf_case() {
 			xft_fail $check "only $honoured empty barrier(s) during 40 fsyncs: flushes stopped after the refusal"
 			return
 		fi
-		why="feature_flush=$out requests_reissued=$(blk_get "$st" requests_reissued), $honoured flush(es) honoured during the load"
+		why="feature_flush=$out requests_reissued=$(blk_get "$st" requests_reissued), $honoured flush(es) honoured during the load${fua:+; $fua}"
 	else
-		why="(in-tree)"
+		why="(in-tree${fua:+; $fua})"
 	fi
 	xft_pass $check "40 fsync'd files intact after a remount, fs rw, xfback refused $notsupp flush(es); $why"
 	xft_gexec g1 "umount /mnt/rf" >/dev/null
