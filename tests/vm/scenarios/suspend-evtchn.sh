@@ -7,6 +7,8 @@
 #   suspend-evtchn-checkpoint  the port is published; two checkpoints go
 #                              through it (toolstack log, the shim's
 #                              counters) and the guest's I/O goes on
+#   suspend-evtchn-junk        a command the kernel ignores, left in
+#                              control/shutdown, does not block the port
 #   suspend-evtchn-restore     after a save/restore (a new domain, so a new
 #                              port) and, on PVH, a live migration, the port
 #                              is made again, published, and used
@@ -22,15 +24,16 @@ se_stat() { xft_gexec "$1" "cat /sys/kernel/xenfront/shim/suspend_evtchn_$2"; }
 
 # se_checkpoint NAME: one "xl -vvv save -c"; prints how libxl asked
 se_checkpoint() {
-	local snap out how
+	local snap out how rc=""
 	snap=$(xft_snap "$1")
-	out=$(xl -vvv save -c "$1" /tmp/$1.ckpt 2>&1)
+	out=$(xl -vvv save -c "$1" /tmp/$1.ckpt 2>&1) || rc=$?
 	rm -f /tmp/$1.ckpt
 	case "$out" in
 	*"suspend request via event channel"*) how=evtchn ;;
 	*"suspend request via XenBus control node"*) how=xenstore ;;
 	*) how=unknown ;;
 	esac
+	[ -z "$rc" ] || how="$how, but xl failed ($rc): $(echo "$out" | grep -v ' debug: ' | tail -n 2 | tr '\n' ' ')"
 	xft_wait_progress "$1" "$snap" 1 120 >/dev/null || how="$how, no I/O after it"
 	echo "$how"
 }
@@ -57,6 +60,18 @@ sc_main() {
 	[ "$((n1 - n0))" = 2 ] || { xft_fail suspend-evtchn-checkpoint "the shim took $((n1 - n0)) request(s) for 2 checkpoints"; return; }
 	[ "$(se_port g1)" = "$port" ] || { xft_fail suspend-evtchn-checkpoint "the port changed across a checkpoint: $port -> $(se_port g1)"; return; }
 	xft_pass suspend-evtchn-checkpoint "port $port, 2 checkpoints through it"
+
+	# a command the kernel does not know stays in control/shutdown (it
+	# clears only those it acts on): it must not block every request
+	xenstore-write "/local/domain/$(xft_domid g1)/control/shutdown" bogus-command
+	sleep 1
+	how=$(se_checkpoint g1)
+	xenstore-write "/local/domain/$(xft_domid g1)/control/shutdown" ""
+	if [ "$how" = evtchn ]; then
+		xft_pass suspend-evtchn-junk "a checkpoint through the port with 'bogus-command' left in control/shutdown"
+	else
+		xft_fail suspend-evtchn-junk "with 'bogus-command' in control/shutdown: the toolstack asked $how"
+	fi
 
 	r0=$(se_stat g1 renewals)
 	why=$(xft_cycle g1 restore) || { xft_fail suspend-evtchn-restore "save/restore: $why"; return; }
