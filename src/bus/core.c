@@ -140,8 +140,14 @@ static int xfbus_run_restore(struct xenfront_device *xf)
 	xf->xb_resume_ran = false;
 	err = xenbus_dev_restore(dev);
 	if (!xf->xb_resume_ran) {
-		dev_warn(dev, "no backend after the restore (%d); waiting up to %u ms for it\n",
-			 err, max(READ_ONCE(backend_wait_ms), 1000U));
+		unsigned int wait = READ_ONCE(backend_wait_ms);
+
+		if (wait)
+			dev_warn(dev, "no backend after the restore (%d); waiting up to %u ms for it\n",
+				 err, max(wait, 1000U));
+		else
+			dev_warn(dev, "no backend after the restore (%d); waiting for it (no limit)\n",
+				 err);
 		xenbus_switch_state(xf->xdev, XenbusStateInitialising);
 		err = xf->drv->restore ? xf->drv->restore(xf, xf->restore_mode) : 0;
 		xf->backend_waits++;

@@ -83,9 +83,25 @@ static irqreturn_t suspend_evtchn_interrupt(int irq, void *data)
 }
 
 /*
+ * A command the kernel's control/shutdown watch acts on (and then clears).
+ * Anything else it leaves there, ignored: that must not block requests.
+ */
+static bool shutdown_command(const char *s)
+{
+	static const char * const cmds[] = { "poweroff", "halt", "reboot", "suspend" };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(s, cmds[i]))
+			return true;
+	return false;
+}
+
+/*
  * "suspend" into control/shutdown, in a transaction that leaves a command
  * the toolstack wrote meanwhile ("poweroff", "reboot", its own "suspend")
- * alone: -EBUSY then.
+ * alone: -EBUSY then.  A value the kernel ignores is overwritten, as the
+ * toolstack's own xenstore path does.
  */
 static int request_suspend(void)
 {
@@ -99,8 +115,11 @@ again:
 		return err;
 	cur = xenbus_read(xbt, "control", "shutdown", NULL);
 	if (!IS_ERR(cur)) {
-		bool busy = *cur;
+		bool busy = shutdown_command(cur);
 
+		if (*cur && !busy)
+			pr_info_ratelimited("suspend event: control/shutdown held '%.32s', which the kernel ignores: replaced\n",
+					    cur);
 		kfree(cur);
 		if (busy) {
 			xenbus_transaction_end(xbt, 1);
@@ -124,14 +143,16 @@ static void request_fn(struct work_struct *work)
 
 	if (xfshim_suspend_in_progress()) {
 		/* before the hypercall: this suspend is the one asked for */
-		if (!xfshim_suspend_past_hypercall())
+		if (!xfshim_suspend_resuming())
 			return;
 		/*
 		 * After it: the next checkpoint (Remus, COLO), asked for while
 		 * this one resumes; made once do_suspend() returns.  Whoever
-		 * takes the flag first sends it.
+		 * takes the flag first sends it.  atomic_xchg() orders the flag
+		 * before the second look at the suspend (do_suspend()'s return
+		 * clears "active", then takes the flag, in that order).
 		 */
-		atomic_set(&request_pending, 1);
+		atomic_xchg(&request_pending, 1);
 		if (xfshim_suspend_in_progress() || !atomic_xchg(&request_pending, 0))
 			return;
 	}
@@ -244,6 +265,12 @@ static void renew_fn(struct work_struct *work)
 }
 
 /* do_suspend() has returned (the shim's hook; atomic context). */
+/* A suspend starts: it answers whatever request came before it. */
+void xfshim_evtchn_suspending(void)
+{
+	atomic_set(&request_pending, 0);
+}
+
 void xfshim_evtchn_resumed(void)
 {
 	if (!suspend_evtchn)
@@ -320,6 +347,21 @@ ssize_t xfshim_evtchn_describe(char *buf, size_t len)
 	return n;
 }
 
+/* Some attached hook tells xfshim_suspend_resuming() when a suspend resumes. */
+static bool resume_half_known(void)
+{
+	static const enum xfshim_hook_id ids[] = {
+		XFSHIM_XEN_SUSPEND, XFSHIM_POST_SUSPEND,
+		XFSHIM_DPM_RESUME_START, XFSHIM_DPM_RESUME_END,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		if (xfshim_hooks[ids[i]].attached)
+			return true;
+	return false;
+}
+
 void xfshim_evtchn_init(void)
 {
 	int err;
@@ -329,12 +371,15 @@ void xfshim_evtchn_init(void)
 	register_pm_notifier(&pm_nb);
 	register_reboot_notifier(&reboot_nb);
 	mutex_lock(&se.lock);
-	if (xfshim_hooks[XFSHIM_DO_SUSPEND].attached) {
-		se.offered = true;
-		err = channel_make();
-	} else {
+	if (!xfshim_hooks[XFSHIM_DO_SUSPEND].attached) {
 		se.why = "the do_suspend hook is not attached, so the port could not be renewed after a restore";
 		err = -ENOENT;
+	} else if (!resume_half_known()) {
+		se.why = "no hook tells when a suspend resumes, so a request made then would be lost";
+		err = -ENOENT;
+	} else {
+		se.offered = true;
+		err = channel_make();
 	}
 	mutex_unlock(&se.lock);
 	if (err)

@@ -48,6 +48,7 @@ static struct {
 	struct task_struct *task;	/* the thread running do_suspend() */
 	bool module_ref;
 	bool hypercall_seen;
+	bool resuming;			/* devices are being resumed */
 	int cancelled;			/* HYPERVISOR_suspend()'s result */
 	void *si;			/* xen_suspend()'s struct suspend_info */
 	enum xfpm_stage failed;
@@ -136,6 +137,7 @@ static int do_suspend_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	st.module_ref = try_module_get(THIS_MODULE);
 	st.t_mark = ktime_get_ns();
 	WRITE_ONCE(st.active, true);
+	xfshim_evtchn_suspending();
 	xfshim_stats.suspends++;
 	xenfront_cycle_begin(XFPM_MODE_XEN, true);
 	return 0;
@@ -238,6 +240,7 @@ static int dpm_resume_start_entry(struct kretprobe_instance *ri, struct pt_regs 
 {
 	if (!ours())
 		return 1;
+	WRITE_ONCE(st.resuming, true);
 	if (st.hypercall_seen) {
 		xfshim_stats.hypercalls++;
 		if (st.cancelled)
@@ -286,6 +289,7 @@ static int dpm_resume_end_entry(struct kretprobe_instance *ri, struct pt_regs *r
 
 	if (!ours())
 		return 1;
+	WRITE_ONCE(st.resuming, true);
 	now = ktime_get_ns();
 	/* what ran since the last stage: xs_resume() or xs_suspend_cancel() */
 	xenfront_cycle_stage(XFPM_STAGE_XENSTORE, 0, now - st.t_mark);
@@ -460,7 +464,10 @@ static void verify_hooks(void)
 		return;	/* the code check reads x86-64 code only */
 	callee = xfshim_hooks[XFSHIM_DPM_SUSPEND_START].addr ?: resolve("dpm_suspend_start");
 	if (!callee) {
-		pr_warn("dpm_suspend_start not found: the hooks' call sites are not checked\n");
+		/* exported: not finding it means a lookup we cannot trust */
+		pr_warn("dpm_suspend_start not found: the hooks' call sites cannot be checked; no hook is used\n");
+		for (i = 0; i < XFSHIM_NR_HOOKS; i++)
+			reject(&xfshim_hooks[i], "call sites cannot be checked");
 		return;
 	}
 	if (ds->addr && !code_refers(ds->addr, callee)) {
@@ -599,7 +606,14 @@ bool xfshim_suspend_in_progress(void)
 	return READ_ONCE(st.active);
 }
 
-bool xfshim_suspend_past_hypercall(void)
+/*
+ * The suspend in progress is past the hypercall (or failed before it): a
+ * request now is for the next one.  Either hook of the hypercall or of the
+ * devices' resume tells, so a kernel where some are not attached still
+ * knows.
+ */
+bool xfshim_suspend_resuming(void)
 {
-	return READ_ONCE(st.active) && READ_ONCE(st.hypercall_seen);
+	return READ_ONCE(st.active) &&
+	       (READ_ONCE(st.hypercall_seen) || READ_ONCE(st.resuming));
 }

@@ -62,6 +62,7 @@ struct xfshim_evtchn_stats {
 extern struct xfshim_evtchn_stats xfshim_evtchn_stats;
 void xfshim_evtchn_init(void);
 void xfshim_evtchn_exit(void);
+void xfshim_evtchn_suspending(void);
 void xfshim_evtchn_resumed(void);
 ssize_t xfshim_evtchn_describe(char *buf, size_t len);
 
@@ -69,6 +70,6 @@ int xfshim_hooks_attach(void);
 void xfshim_hooks_detach(void);
 unsigned int xfshim_hooks_attached(void);
 bool xfshim_suspend_in_progress(void);
-bool xfshim_suspend_past_hypercall(void);
+bool xfshim_suspend_resuming(void);
 
 #endif /* XENFRONT_SHIM_H */
