@@ -8,10 +8,13 @@
  * Pure logic: no locking, no kernel headers.  The kernel glue holds the ring
  * lock around every call.
  *
- * Ids.  A ring request's id is (generation << 32 | slot).  The generation of
- * a slot increases every time the slot is taken, so a response that names a
- * slot's earlier use (a duplicate, or a forged id) is told apart from the
- * response to the request now in the slot.
+ * Ids.  A ring request's id is (generation << 32 | ring tag << 16 | slot).
+ * The generation of a slot increases every time the slot is taken, so a
+ * response that names a slot's earlier use (a duplicate, or a forged id) is
+ * told apart from the response to the request now in the slot.  The tag
+ * names the ring (the queue) that issued it: rings with the same history
+ * would otherwise issue the same ids, and an answer on the wrong ring would
+ * complete another request there.
  */
 #ifndef XENFRONT_BLK_SHADOW_H
 #define XENFRONT_BLK_SHADOW_H
@@ -35,9 +38,13 @@ struct xfb_slot {
 struct xfb_shadow {
 	struct xfb_slot *slot;	/* size entries, provided by the caller */
 	u32 *free;		/* stack of free slot numbers, size entries */
-	u32 size;
+	u32 size;		/* at most XFB_SHADOW_MAX_SLOTS */
 	u32 nr_free;
+	u32 tag;		/* the ring's, in every id (< XFB_SHADOW_MAX_TAGS) */
 };
+
+#define XFB_SHADOW_MAX_SLOTS	0x10000U
+#define XFB_SHADOW_MAX_TAGS	0x10000U
 
 /* Slot and id helpers. */
 static inline u64 xfb_make_id(u32 slot, u32 gen)
@@ -47,7 +54,18 @@ static inline u64 xfb_make_id(u32 slot, u32 gen)
 
 static inline u32 xfb_id_slot(u64 id)
 {
-	return (u32)id;
+	return (u32)id & 0xffff;
+}
+
+static inline u32 xfb_id_tag(u64 id)
+{
+	return ((u32)id >> 16) & 0xffff;
+}
+
+/* The id of slot's use gen on this shadow's ring. */
+static inline u64 xfb_shadow_id(const struct xfb_shadow *sh, u32 slot, u32 gen)
+{
+	return xfb_make_id(sh->tag << 16 | slot, gen);
 }
 
 static inline u32 xfb_id_gen(u64 id)
@@ -58,10 +76,11 @@ static inline u32 xfb_id_gen(u64 id)
 /*
  * All slots free.  Generations continue from gen_base (the glue passes a
  * value that grows with every new connection, so ids of an earlier ring never
- * match the new one's); generation 0 is never issued.
+ * match the new one's); generation 0 is never issued.  tag names the ring
+ * among the device's rings.
  */
 void xfb_shadow_init(struct xfb_shadow *sh, struct xfb_slot *slots, u32 *free_stack,
-		     u32 size, u32 gen_base);
+		     u32 size, u32 gen_base, u32 tag);
 
 static inline u32 xfb_shadow_busy(const struct xfb_shadow *sh)
 {
@@ -89,7 +108,7 @@ u32 xfb_shadow_reclaim(struct xfb_shadow *sh, void **owners, u32 max);
 /* What is wrong with a response (XFB_RV_OK: nothing). */
 enum xfb_rsp_verdict {
 	XFB_RV_OK,
-	XFB_RV_UNKNOWN_ID,	/* no such slot, or a generation never issued */
+	XFB_RV_UNKNOWN_ID,	/* no such slot, another ring's, or a generation never issued */
 	XFB_RV_DUPLICATE,	/* the slot's request was already answered */
 	XFB_RV_BAD_OP,		/* operation differs from the request's */
 	XFB_RV_BAD_STATUS,	/* status outside the protocol's values */

@@ -753,9 +753,12 @@ int blkfront_ring_setup(struct blkfront_info *info, struct blkfront_ring *r,
 	memalloc_noio_restore(noio);
 	if (!r->xslots || !r->free_stack || !r->scratch || !r->slots)
 		return -ENOMEM;
-	/* ids of a new connection never match an older one's */
+	/*
+	 * ids of a new connection never match an older one's, nor one ring's
+	 * another's
+	 */
 	xfb_shadow_init(&r->shadow, r->xslots, r->free_stack, r->nr_slots,
-			info->connections << 24);
+			info->connections << 24, r->id);
 
 	err = xenfront_ring_alloc(info->xf, order, &r->sring, r->ring_refs);
 	if (err)

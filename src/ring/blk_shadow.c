@@ -6,14 +6,16 @@
 #include <xenfront/blk_shadow.h>
 
 void xfb_shadow_init(struct xfb_shadow *sh, struct xfb_slot *slots, u32 *free_stack,
-		     u32 size, u32 gen_base)
+		     u32 size, u32 gen_base, u32 tag)
 {
 	u32 i;
 
 	sh->slot = slots;
 	sh->free = free_stack;
-	sh->size = size;
+	sh->size = size < XFB_SHADOW_MAX_SLOTS ? size : XFB_SHADOW_MAX_SLOTS;
+	size = sh->size;
 	sh->nr_free = size;
+	sh->tag = tag % XFB_SHADOW_MAX_TAGS;
 	for (i = 0; i < size; i++) {
 		slots[i].gen = gen_base;
 		slots[i].state = XFB_SLOT_FREE;
@@ -43,7 +45,7 @@ int xfb_shadow_get(struct xfb_shadow *sh, void *owner, u8 rsp_op, u8 frag,
 	s->frag = frag;
 	s->owner = owner;
 	*slot = n;
-	*id = xfb_make_id(n, s->gen);
+	*id = xfb_shadow_id(sh, n, s->gen);
 	return 0;
 }
 
@@ -92,7 +94,7 @@ enum xfb_rsp_verdict xfb_shadow_check(const struct xfb_shadow *sh, u64 id, u8 op
 	u32 n = xfb_id_slot(id), gen = xfb_id_gen(id);
 	const struct xfb_slot *s;
 
-	if (n >= sh->size || gen == 0)
+	if (n >= sh->size || gen == 0 || xfb_id_tag(id) != sh->tag)
 		return XFB_RV_UNKNOWN_ID;
 	s = &sh->slot[n];
 	if (s->state != XFB_SLOT_BUSY)

@@ -112,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conn.barrier = b & 2;
 	conn.discard = b & 4;
 	conn.secure_discard = b & 8;
-	xfb_shadow_init(&sh, slots, stack, ring, gen_base);
+	xfb_shadow_init(&sh, slots, stack, ring, gen_base, 0);
 
 	for (i = 0; i < NREQ; i++) {
 		b = take8(&c);
@@ -169,7 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (cmd & 1) {
 				u32 n = (u32)(id % ring);
 
-				id = xfb_make_id(n, slots[n].gen - (cmd & 2 ? 1 : 0));
+				id = xfb_shadow_id(&sh, n, slots[n].gen - (cmd & 2 ? 1 : 0));
 				if (cmd & 4)
 					op = slots[n].rsp_op;
 				if (cmd & 8)
@@ -219,7 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				PROMISE(!reqs[k].issued || reqs[k].handed_back);
 			gen_base += 1U << 24;
 			ring = 32U << (cmd & 1);
-			xfb_shadow_init(&sh, slots, stack, ring, gen_base);
+			xfb_shadow_init(&sh, slots, stack, ring, gen_base, 0);
 			req_prod = rsp_cons = 0;
 			conn.max_indirect_segs = cmd & 2 ? 0 : conn.max_indirect_segs / 2;
 			break;

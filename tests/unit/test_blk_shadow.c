@@ -14,7 +14,38 @@ static struct xfb_shadow sh;
 
 static void fresh(u32 gen_base)
 {
-	xfb_shadow_init(&sh, slots, stack, N, gen_base);
+	xfb_shadow_init(&sh, slots, stack, N, gen_base, 0);
+}
+
+/*
+ * Two rings of one device, set up alike (same connection, same size) and
+ * used alike, issue ids that differ: an answer on the wrong ring names no
+ * request there, whichever slot and generation it carries.
+ */
+TEST(ids_bound_to_ring)
+{
+	static struct xfb_slot bslots[N];
+	static u32 bstack[N];
+	struct xfb_shadow b;
+	u32 sa, sb, got;
+	u64 ida, idb;
+	int owner;
+
+	fresh(5U << 24);
+	xfb_shadow_init(&b, bslots, bstack, N, 5U << 24, 1);
+	CHECK_EQ(xfb_shadow_get(&sh, &owner, XFB_OP_READ, 0, &sa, &ida), 0);
+	CHECK_EQ(xfb_shadow_get(&b, &owner, XFB_OP_READ, 0, &sb, &idb), 0);
+	CHECK_EQ(sa, sb);
+	CHECK(ida != idb);
+	CHECK_EQ(xfb_shadow_check(&b, ida, XFB_OP_READ, XFB_RSP_OKAY, &got), XFB_RV_UNKNOWN_ID);
+	CHECK_EQ(xfb_shadow_check(&sh, idb, XFB_OP_READ, XFB_RSP_OKAY, &got), XFB_RV_UNKNOWN_ID);
+	CHECK_EQ(xfb_shadow_check(&b, idb, XFB_OP_READ, XFB_RSP_OKAY, &got), XFB_RV_OK);
+	CHECK_EQ(got, sb);
+	/* a tag beyond the id's 16 bits wraps instead of spilling into it */
+	xfb_shadow_init(&b, bslots, bstack, N, 0, XFB_SHADOW_MAX_TAGS + 3);
+	CHECK_EQ(xfb_shadow_get(&b, &owner, XFB_OP_READ, 0, &sb, &idb), 0);
+	CHECK_EQ(xfb_id_tag(idb), 3);
+	CHECK_EQ(xfb_id_gen(idb), 1);
 }
 
 TEST(fill_and_drain)
@@ -315,6 +346,7 @@ TEST(acct_reissue)
 int main(void)
 {
 	RUN(fill_and_drain);
+	RUN(ids_bound_to_ring);
 	RUN(lifo_reuse_bumps_generation);
 	RUN(unknown_id);
 	RUN(duplicate_response);

@@ -400,7 +400,7 @@ static void run_restore_model(const struct xfb_conn *before, u32 ring_before,
 	rng = 88172645463325252ULL ^ seed;
 	memset(reqs, 0, sizeof(reqs));
 	nbackend = 0;
-	xfb_shadow_init(&msh, mslots, mstack, ring_before, 0);
+	xfb_shadow_init(&msh, mslots, mstack, ring_before, 0, 0);
 	for (i = 0; i < NREQ; i++) {
 		struct mreq *r = &reqs[i];
 
@@ -437,7 +437,7 @@ static void run_restore_model(const struct xfb_conn *before, u32 ring_before,
 	for (i = 0; i < NREQ; i++)
 		CHECK(reqs[i].queued || reqs[i].handed_back == 1);
 	old_n = nbackend;
-	xfb_shadow_init(&msh, mslots, mstack, ring_after, 1U << 24);
+	xfb_shadow_init(&msh, mslots, mstack, ring_after, 1U << 24, 0);
 	model_pump(after);
 	/* late answers from the old backend are all refused */
 	for (i = 0; i < old_n; i++) {

@@ -39,7 +39,7 @@ H=hostile HV=xvdb HID=51728
 CASES='
 unknown-id|||unknown-id|read|broken
 dup-id|||dup-id|read2|broken
-other-ring-id|||other-ring-id|par|either
+other-ring-id|||other-ring-id|par|broken
 wrong-op|||wrong-op|read|broken
 bad-status|||bad-status|read|broken
 rsp-prod-beyond|||rsp-prod-beyond|read|broken
