@@ -126,6 +126,13 @@ sc_main() {
 	d0=$(nl_dropped)
 	sleep $((2 * NL_RUN + 15))
 	after=$(nl_counts)
+	case "$after" in
+	*"no answer"*)
+		xft_fail net-load-after "the guest no longer answers after the last operation $(xft_triple_fault)"
+		nl_stop
+		return
+		;;
+	esac
 	d1=$(nl_dropped)
 	for s in $after; do
 		port=${s%%:*}
