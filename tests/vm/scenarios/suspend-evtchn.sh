@@ -33,7 +33,7 @@ se_checkpoint() {
 	*"suspend request via XenBus control node"*) how=xenstore ;;
 	*) how=unknown ;;
 	esac
-	[ -z "$rc" ] || how="$how, but xl failed ($rc): $(echo "$out" | grep -v ' debug: ' | tail -n 2 | tr '\n' ' ')"
+	[ -z "$rc" ] || how="$how, but xl failed ($rc): $(echo "$out" | grep -E 'xc: error|libxl: error|^Failed' | head -n 4 | tr '\n' ' ')"
 	xft_wait_progress "$1" "$snap" 1 120 >/dev/null || how="$how, no I/O after it"
 	echo "$how"
 }
