@@ -95,6 +95,7 @@ sc_main() {
 	esac
 	[ -z "$(se_port g1)" ] || { xft_fail suspend-evtchn-off "the node still says '$(se_port g1)'"; return; }
 	how=$(se_checkpoint g1)
-	[ "$how" = xenstore ] || { xft_fail suspend-evtchn-off "the toolstack asked $how"; return; }
+	[ "$how" = xenstore ] ||
+		{ xft_fail suspend-evtchn-off "the toolstack asked $how; guest: $(xft_gexec g1 "dmesg | tail -n 12" | tr '\n' '|')"; return; }
 	xft_pass suspend-evtchn-off "node emptied on unload, checkpoint through xenstore"
 }
