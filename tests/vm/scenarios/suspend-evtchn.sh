@@ -33,7 +33,11 @@ se_checkpoint() {
 	*"suspend request via XenBus control node"*) how=xenstore ;;
 	*) how=unknown ;;
 	esac
-	[ -z "$rc" ] || how="$how, but xl failed ($rc): $(echo "$out" | grep -E 'xc: error|libxl: error|^Failed' | head -n 4 | tr '\n' ' ')"
+	if [ -n "$rc" ]; then
+		how="$how, but xl failed ($rc): $(echo "$out" | grep -E 'xc: error|libxl: error|^Failed' | head -n 4 | tr '\n' ' ')"
+		# what libxl saw of the guest's suspend
+		echo "$out" | grep -iE 'suspend|shutdown|guest' | grep -v 'ev_xswatch\|ev_time' | tail -n 15 | sed 's/^/  | xl: /' >&2
+	fi
 	xft_wait_progress "$1" "$snap" 1 120 >/dev/null || how="$how, no I/O after it"
 	echo "$how"
 }
