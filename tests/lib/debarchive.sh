@@ -493,10 +493,18 @@ deb_kbuild_env() {
 		DEB_KBUILD_RUN=(deb_chroot_run "$root" "${kdir%/usr/src/*}" "$@")
 		DEB_KBUILD_RUN+=(--)
 	fi
-	if ! have=$("${DEB_KBUILD_RUN[@]}" "$kcc" --version 2>/dev/null | head -n 1) || [ -z "$have" ]; then
-		DEB_KBUILD_WHY="$kcc, the kernel's compiler, is not installed ($DEB_KBUILD_WHERE)"
+	why=$(mktemp)
+	if ! have=$("${DEB_KBUILD_RUN[@]}" "$kcc" --version 2>"$why" | head -n 1) || [ -z "$have" ]; then
+		if grep -q '^unshare: ' "$why"; then
+			# (a chroot whose / is not a mount point, for one)
+			DEB_KBUILD_WHY="cannot enter the $DEB_KBUILD_WHERE: $(grep -m 1 '^unshare: ' "$why")"
+		else
+			DEB_KBUILD_WHY="$kcc, the kernel's compiler, is not installed ($DEB_KBUILD_WHERE)"
+		fi
+		rm -f "$why"
 		return 1
 	fi
+	rm -f "$why"
 	DEB_KBUILD_CC="$kcc $(deb_cc_version "$have")"
 }
 
