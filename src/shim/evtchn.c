@@ -264,13 +264,13 @@ static void renew_fn(struct work_struct *work)
 	mutex_unlock(&se.lock);
 }
 
-/* do_suspend() has returned (the shim's hook; atomic context). */
 /* A suspend starts: it answers whatever request came before it. */
 void xfshim_evtchn_suspending(void)
 {
 	atomic_set(&request_pending, 0);
 }
 
+/* do_suspend() has returned (the shim's hook; atomic context). */
 void xfshim_evtchn_resumed(void)
 {
 	if (!suspend_evtchn)
@@ -350,9 +350,12 @@ ssize_t xfshim_evtchn_describe(char *buf, size_t len)
 /* Some attached hook tells xfshim_suspend_resuming() when a suspend resumes. */
 static bool resume_half_known(void)
 {
+	/*
+	 * (not dpm_resume_end: interrupts come back in dpm_resume_start(),
+	 * and a request then would already count as the suspend asked for)
+	 */
 	static const enum xfshim_hook_id ids[] = {
-		XFSHIM_XEN_SUSPEND, XFSHIM_POST_SUSPEND,
-		XFSHIM_DPM_RESUME_START, XFSHIM_DPM_RESUME_END,
+		XFSHIM_XEN_SUSPEND, XFSHIM_POST_SUSPEND, XFSHIM_DPM_RESUME_START,
 	};
 	unsigned int i;
 

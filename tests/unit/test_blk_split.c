@@ -176,7 +176,7 @@ TEST(refusals)
 	CHECK_EQ(xfb_plan(&flush, &c, f, XFB_MAX_FRAGS), 0);
 	CHECK(!xfb_plan_needs_postflush(&fua, &c));
 
-	/* flush-cache: a refused FUA write replayed as a flush with data */
+	/* flush-cache: an empty flush refused */
 	c = conn_bare;
 	c.flush_cache = true;
 	CHECK_EQ(xfb_conn_refused(&c, XFB_OP_FLUSH_DISKCACHE, false), XFB_REFUSED_FLUSH);

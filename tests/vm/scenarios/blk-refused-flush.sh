@@ -68,8 +68,9 @@ rf_case() {
 		# log, O_DSYNC writers): every one of them is refused, and none
 		# of those refusals may turn the empty barriers off.  On the raw
 		# disk, first: ext4's mount itself writes with FUA.
+		n0=$(xfb_stat $tag notsupp)
 		out=$(xft_gexec g1 "fio --name=fua --filename=/dev/xvdb --size=8m --direct=1 --sync=1 --ioengine=psync --numjobs=4 --rw=randwrite --bs=4k --time_based --runtime=8 --group_reporting --output=/tmp/fua.out >/dev/null 2>&1; echo rc=\$?")
-		fua="O_DSYNC writers: fio $out"
+		fua="O_DSYNC writers: fio $out, $(( $(xfb_stat $tag notsupp) - n0 )) refused"
 		if [ "$out" != rc=0 ] && [ "$XFT_DRV" = built ]; then
 			xft_fail $check "$fua on the raw disk: $(xft_gexec g1 "grep -m 2 -i err /tmp/fua.out")"
 			return

@@ -108,7 +108,9 @@ sc_main() {
 	# waits for @releaseDomain, does not see it.  A withdrawn port thus
 	# leaves this domain unsaveable through xenstore (until it is re-offered
 	# or the domain is new); what must hold is that the guest runs on.
+	n0=$(xft_gexec g1 "cat /sys/kernel/xenfront/suspends")
 	how=$(se_checkpoint g1)
+	n1=$(xft_gexec g1 "cat /sys/kernel/xenfront/suspends")
 	case $how in
 	xenstore)
 		xft_pass suspend-evtchn-off "node emptied on unload, checkpoint through xenstore" ;;
@@ -119,7 +121,12 @@ sc_main() {
 			return
 			;;
 		esac
-		xft_pass suspend-evtchn-off "node emptied on unload; a save through xenstore then fails as expected (libxl's subscription to the withdrawn port outlives it), the guest runs on" ;;
+		# the guest did act on the xenstore request (its own count)
+		if ! [ "$n1" -gt "$n0" ] 2>/dev/null; then
+			xft_fail suspend-evtchn-off "the guest did not suspend on the xenstore request (suspends $n0 -> $n1): $how"
+			return
+		fi
+		xft_pass suspend-evtchn-off "node emptied on unload; a save through xenstore then fails as expected (libxl's subscription to the withdrawn port outlives it) although the guest suspended (suspends $n0 -> $n1), the guest runs on" ;;
 	*)
 		xft_fail suspend-evtchn-off "the toolstack asked $how; guest: $(xft_gexec g1 "dmesg | tail -n 12" | tr '\n' '|')"
 		return
