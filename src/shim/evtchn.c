@@ -34,6 +34,7 @@
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/reboot.h>
+#include <linux/string.h>
 #include <linux/suspend.h>
 #include <linux/workqueue.h>
 #include <xen/events.h>
@@ -89,12 +90,8 @@ static irqreturn_t suspend_evtchn_interrupt(int irq, void *data)
 static bool shutdown_command(const char *s)
 {
 	static const char * const cmds[] = { "poweroff", "halt", "reboot", "suspend" };
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (!strcmp(s, cmds[i]))
-			return true;
-	return false;
+	return match_string(cmds, ARRAY_SIZE(cmds), s) >= 0;
 }
 
 /*

@@ -26,6 +26,14 @@ sc_timeout() { echo 1200; }
 se_port() { xenstore-read "/local/domain/$(xft_domid "$1")/device/suspend/event-channel" 2>/dev/null; }
 se_stat() { xft_gexec "$1" "cat /sys/kernel/xenfront/shim/suspend_evtchn_$2"; }
 
+# se_reload_shim NAME [PARAM...]: the shim unloaded and loaded again with
+# PARAMs; prints its suspend_evtchn status
+se_reload_shim() {
+	local name=$1
+	shift
+	xft_gexec "$name" "rmmod xenfront_shim && insmod /lib/xft/xenfront-shim.ko $* && cat /sys/kernel/xenfront/shim/suspend_evtchn"
+}
+
 # se_checkpoint NAME: one "xl -vvv save -c"; prints how libxl asked
 se_checkpoint() {
 	local snap out how rc=""
@@ -96,7 +104,7 @@ sc_main() {
 	[ "$how" = evtchn ] || { xft_fail suspend-evtchn-restore "a checkpoint after the restore: the toolstack asked $how"; return; }
 	xft_pass suspend-evtchn-restore "port $port -> $port2 after $(xft_migrates && echo "a restore and a migration" || echo "a restore"), used again"
 
-	out=$(xft_gexec g1 "rmmod xenfront_shim && insmod /lib/xft/xenfront-shim.ko suspend_evtchn=0 && cat /sys/kernel/xenfront/shim/suspend_evtchn")
+	out=$(se_reload_shim g1 suspend_evtchn=0)
 	case "$out" in
 	off*) ;;
 	*) xft_fail suspend-evtchn-off "reloading the shim without it: $out"; return ;;
@@ -133,7 +141,7 @@ sc_main() {
 		;;
 	esac
 	# offered again: the toolstack subscribes to the new port and saves work
-	out=$(xft_gexec g1 "rmmod xenfront_shim && insmod /lib/xft/xenfront-shim.ko && cat /sys/kernel/xenfront/shim/suspend_evtchn")
+	out=$(se_reload_shim g1)
 	case "$out" in
 	port*) ;;
 	*) xft_fail suspend-evtchn-reoffer "reloading the shim with it: $out"; return ;;
