@@ -9,7 +9,8 @@
  * is answered; reclaim everything on a restore).  Any broken promise aborts:
  * a request handed back twice or before all its fragments were answered, a
  * response accepted for a slot that was not waiting for it, a plan that does
- * not tile its request or exceeds the limits.
+ * not tile its request or exceeds the limits, a response accepted that
+ * carries the slot and generation of a live request but another ring's tag.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct freq reqs[NREQ] = { 0 };
 	struct xfb_shadow sh;
 	struct xfb_conn conn;
-	u32 ring, gen_base = 0, req_prod = 0, rsp_cons = 0;
+	u32 ring, gen_base = 0, req_prod = 0, rsp_cons = 0, tag, other_tag;
 	uint8_t b;
 	int i;
 
@@ -112,7 +113,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conn.barrier = b & 2;
 	conn.discard = b & 4;
 	conn.secure_discard = b & 8;
-	xfb_shadow_init(&sh, slots, stack, ring, gen_base, 0);
+	/* this ring's tag, and one of another ring of the same device */
+	tag = ((u32)take8(&c) << 8 | take8(&c)) % XFB_SHADOW_MAX_TAGS;
+	other_tag = (tag + 1 + take8(&c)) % XFB_SHADOW_MAX_TAGS;
+	xfb_shadow_init(&sh, slots, stack, ring, gen_base, tag);
 
 	for (i = 0; i < NREQ; i++) {
 		b = take8(&c);
@@ -164,6 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			u32 rsp_prod = rsp_cons + (take8(&c) % 4);
 			enum xfb_rsp_verdict v;
 			u32 s = ~0U;
+			int foreign = 0;
 
 			/* sometimes aim at a live slot to get past the id check */
 			if (cmd & 1) {
@@ -174,15 +179,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					op = slots[n].rsp_op;
 				if (cmd & 8)
 					status = (int16_t)-(status & 3);
+				/* the same slot and generation from another ring */
+				if (cmd & 16) {
+					id = xfb_make_id(other_tag << 16 | n, slots[n].gen);
+					foreign = 1;
+				}
 			}
 			if (!xfb_rsp_window_ok(rsp_prod, rsp_cons, req_prod))
 				break;
 			v = xfb_shadow_check(&sh, id, op, status, &s);
 			(void)xfb_rsp_verdict_name(v);
+			PROMISE(!foreign || v != XFB_RV_OK);
 			if (v != XFB_RV_OK)
 				break;
 			PROMISE(s < ring && slots[s].state == XFB_SLOT_BUSY);
 			PROMISE(xfb_id_gen(id) == slots[s].gen && op == slots[s].rsp_op);
+			PROMISE(xfb_id_tag(id) == tag);
 			r = slots[s].owner;
 			PROMISE(r && r->issued && !r->handed_back);
 			PROMISE(!(r->answered & (1ULL << slots[s].frag)));
@@ -219,7 +231,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				PROMISE(!reqs[k].issued || reqs[k].handed_back);
 			gen_base += 1U << 24;
 			ring = 32U << (cmd & 1);
-			xfb_shadow_init(&sh, slots, stack, ring, gen_base, 0);
+			xfb_shadow_init(&sh, slots, stack, ring, gen_base, tag);
 			req_prod = rsp_cons = 0;
 			conn.max_indirect_segs = cmd & 2 ? 0 : conn.max_indirect_segs / 2;
 			break;
