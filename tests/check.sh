@@ -3,6 +3,8 @@
 #
 # tests/check.sh - what "make check" runs, part by part:
 #   unit     user-space unit tests of the state machine and protocol logic
+#   style    the kernel's checkpatch.pl over src/ and include/ (tests/checkpatch.sh):
+#            any ERROR fails it; warnings are listed
 #   fuzz     every libFuzzer target for FUZZ_SECONDS (default 15) each
 #   matrix   compile all modules, -Werror, each with its kernel's own compiler
 #            (tests/matrix/run.sh): a subset, 5.10, 6.1, Debian 13's 6.12
@@ -19,7 +21,7 @@
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PARTS=${XFPM_CHECK_PARTS:-unit fuzz matrix pkg vm}
+PARTS=${XFPM_CHECK_PARTS:-unit style fuzz matrix pkg vm}
 # what this needs on the host, installed first when run as root (tests/lib/prereqs.sh)
 "$REPO/tests/lib/prereqs.sh" $PARTS ${XFPM_CHECK_FULL:+realguest} || exit 1
 export XFPM_PREREQS_DONE=1 PATH=$PATH:/usr/sbin:/sbin
@@ -30,12 +32,13 @@ now() { date +%s.%N; }
 run_part() {
 	case $1 in
 	unit)   make -C "$REPO" --no-print-directory unit ;;
+	style)  make -C "$REPO" --no-print-directory checkpatch ;;
 	fuzz)   make -C "$REPO" --no-print-directory fuzz ;;
 	matrix) if [ -n "${XFPM_CHECK_FULL:-}" ]; then "$REPO/tests/matrix/run.sh"
 		else "$REPO/tests/matrix/run.sh" --subset; fi ;;
 	pkg)    "$REPO/tests/pkg/run.sh" ;;
 	vm)     "$REPO/tests/vm/ci.sh" ;;
-	*)      echo "check: unknown part '$1' (have: unit fuzz matrix pkg vm)"; return 2 ;;
+	*)      echo "check: unknown part '$1' (have: unit style fuzz matrix pkg vm)"; return 2 ;;
 	esac
 }
 

@@ -34,10 +34,10 @@
  */
 #ifdef HAVE_XENBUS_REMOVE_VOID
 typedef void xfpm_xenbus_remove_t;
-#define XFPM_XENBUS_REMOVE_DONE return
+#define XFPM_XENBUS_REMOVED	/* nothing: "return XFPM_XENBUS_REMOVED;" */
 #else
 typedef int xfpm_xenbus_remove_t;
-#define XFPM_XENBUS_REMOVE_DONE return 0
+#define XFPM_XENBUS_REMOVED	0
 #endif
 
 /* xenbus_driver.not_essential (after v5.10): older kernels wait for all. */

@@ -452,7 +452,7 @@ static xfpm_xenbus_remove_t xfbus_remove(struct xenbus_device *xdev)
 	unsigned int left;
 
 	if (!xf)
-		XFPM_XENBUS_REMOVE_DONE;
+		return XFPM_XENBUS_REMOVED;
 
 	/* neither work may run once the driver is gone (both take pm_lock) */
 	mutex_lock(&xf->pm_lock);
@@ -485,7 +485,7 @@ static xfpm_xenbus_remove_t xfbus_remove(struct xenbus_device *xdev)
 	xfbus_untrack_device(xf);
 	dev_set_drvdata(&xdev->dev, NULL);
 	kfree(xf);
-	XFPM_XENBUS_REMOVE_DONE;
+	return XFPM_XENBUS_REMOVED;
 }
 
 /*

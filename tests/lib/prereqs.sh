@@ -37,9 +37,9 @@ for a in "$@"; do
 	vm|vm-test|vm-ci|bench|demo) parts="$parts build fetch vm" ;;
 	realguest) parts="$parts build fetch vm realguest" ;;
 	xenbuild) parts="$parts build fetch vm xenbuild" ;;
-	checkpatch) parts="$parts fetch checkpatch" ;;
-	check) parts="$parts build fetch unit fuzz matrix pkg vm" ;;
-	check-full) parts="$parts build fetch unit fuzz matrix pkg vm realguest" ;;
+	checkpatch|style) parts="$parts fetch checkpatch" ;;
+	check) parts="$parts build fetch unit checkpatch fuzz matrix pkg vm" ;;
+	check-full) parts="$parts build fetch unit checkpatch fuzz matrix pkg vm realguest" ;;
 	*) echo "prereqs: unknown target '$a'" >&2; exit 2 ;;
 	esac
 	what="$what $a"
