@@ -16,8 +16,9 @@
 #                   detach and re-attach under I/O (one network cycle),
 #                   the announcement after a restore with the carrier kept
 #                   (net-announce), more block requests in flight than ring
-#                   slots through a checkpoint and a restore, and on a
-#                   one-queue guest a save with the disk stalled
+#                   slots through a checkpoint taken with the disk stalled
+#                   and every ring full, and a restore under the load, and
+#                   on a one-queue guest a save with the disk stalled
 #                   (blk-fullring), an ext4 on a disk that refuses its
 #                   flushes or its barriers with data (blk-refused-flush)
 #                   6.1 PVH: pm-counters (checkpoint, save/restore and
@@ -125,7 +126,7 @@ else
 		-s "boot checkpoint save-restore migrate"
 	rig "our drivers (6.1 PV)" -d built -g pv -k 6.1 \
 		-s "shim-hooks pm-counters fault-checkpoint blk-features detach net-announce blk-fullring blk-refused-flush" \
-		-e XFT_FAULT_STAGES=freeze_noirq -e XFT_NET_DETACH_CYCLES=1 -e "XFT_FR_OPS=checkpoint restore"
+		-e XFT_FAULT_STAGES=freeze_noirq -e XFT_NET_DETACH_CYCLES=1 -e "XFT_FR_OPS=stalled-checkpoint restore" -e XFT_FR_STALLED_OPS=restore
 	rig "our drivers (6.1 PVH)" -d built -g pvh -k 6.1 \
 		-s "pm-counters fault-checkpoint" -e XFT_FAULT_STAGES=freeze_noirq
 	rig "our drivers (5.10, 6.12, 7.x) on Xen 4.20" -x 4.20 -d built -g pv \

@@ -11,21 +11,26 @@
 # of slots and start again all the time.  The disk is a device-mapper linear
 # target over the loop device, so that dom0 can stall it.
 #
-#   blk-fullring-ops      under that load: 2 checkpoints and 2 save/restores
-#                         (and a live migration on PVH; XFT_FR_OPS names
-#                         others); after each, the probe's verified I/O and
-#                         the load go on
-#   blk-fullring-stalled  dom0 stalls the disk (dmsetup suspend) while the
-#                         ring is full, so the guest suspends for "xl save"
-#                         with its queues stopped and no response coming;
-#                         after the restore every request must be issued
-#                         again on the new backend and the load go on
-#                         (defect 2: nothing restarted stopped queues then).
-#                         A second guest with one queue
-#                         (xen_blkfront.max_queues=1) does this: with two,
-#                         a completion on the other ring restarted every
-#                         stopped queue and hid the defect (the code before
-#                         the fix passed it)
+#   blk-fullring-ops      under that load: checkpoints and save/restores
+#                         (and live migrations on PVH; XFT_FR_OPS names
+#                         others).  A "stalled-" operation runs with the
+#                         rings full for sure: dom0 stalls the disk
+#                         (dmsetup suspend) until every ring is full with
+#                         more requests behind it, so the guest suspends
+#                         with its queues stopped and no response coming,
+#                         and lets the disk go once the guest is suspended.
+#                         After each, the probe's verified I/O and the load
+#                         go on.  (Without the stall, a 1-vCPU PVH guest
+#                         often never fills its ring: its backend keeps up)
+#   blk-fullring-stalled  stalled restore and checkpoint
+#                         (XFT_FR_STALLED_OPS) on a second guest with one
+#                         queue (xen_blkfront.max_queues=1): after the
+#                         restore every request must be issued again on
+#                         the new backend and the load go on (defect 2:
+#                         nothing restarted stopped queues then).  With two
+#                         queues a completion on the other ring restarted
+#                         every stopped queue and hid the defect (the code
+#                         before the fix passed it)
 #
 # fio's own verification is not used under the load (fio verifies only what
 # a job wrote itself, after the fact); the probe's checksummed blocks and a
@@ -35,7 +40,7 @@
 FR_DM=xfdm1
 FR_SMALL="max_ring_page_order=0"
 
-sc_timeout() { echo 1800; }
+sc_timeout() { echo 2400; }
 
 # fr_disk: a dm-linear device over slot 1's loop device; prints its node
 fr_disk() {
@@ -73,7 +78,7 @@ fr_moving() {
 # The load: 4 jobs, 32 each in flight, random 4 KiB reads and writes over
 # 32-64 MiB (the probe owns 0-12 MiB, the verify region is 24-32 MiB).
 fr_load_start() {
-	xft_gexec "$1" "fio --name=fr --filename=/dev/xvda --offset=32m --size=32m --direct=1 --ioengine=libaio --iodepth=32 --numjobs=4 --rw=randrw --bs=4k --time_based --runtime=3000 --group_reporting --output=/tmp/fr.out >/dev/null 2>&1 & echo \$! > /tmp/fr.pid; echo started"
+	xft_gexec "$1" "fio --name=fr --filename=/dev/xvda --offset=32m --size=32m --direct=1 --ioengine=libaio --iodepth=32 --numjobs=4 --rw=randrw --bs=4k --time_based --runtime=3000 --cpus_allowed=0-\$((\$(nproc) - 1)) --cpus_allowed_policy=split --group_reporting --output=/tmp/fr.out >/dev/null 2>&1 & echo \$! > /tmp/fr.pid; echo started"
 }
 fr_load_stop() {
 	xft_gexec "$1" "kill -INT \$(cat /tmp/fr.pid); i=0; while kill -0 \$(cat /tmp/fr.pid) 2>/dev/null && [ \$i -lt 60 ]; do sleep 1; i=\$((i+1)); done; grep -o 'err= *[0-9]*' /tmp/fr.out | head -n 1"
@@ -85,56 +90,100 @@ fr_verify() {
 	xft_gexec "$1" "fio --name=v --filename=/dev/xvda --offset=24m --size=8m --direct=1 --ioengine=libaio --iodepth=16 --rw=randwrite --bs=16k --verify=crc32c --do_verify=$2 --verify_only=$3 --randseed=17 --output=/tmp/v.out >/dev/null 2>&1; echo rc=\$?"
 }
 
-# fr_wait_suspended NAME: until the domain is suspended (its I/O frozen)
-fr_wait_suspended() {
-	local i st
-	for i in $(seq 1 60); do
-		st=$(xft_guest_state "$1")
-		case "$st" in *s*) return 0 ;; "") return 0 ;; esac
-		sleep 1
-	done
-	return 1
+# fr_rings_full NAME: "held/slots": the requests the guest's disk has started
+# (the block layer counts a request from the driver's start until its
+# completion; one the driver turns away for want of a slot goes back to idle,
+# in both drivers) against the slots of all its rings (32 per ring: the
+# backend offers one page)
+fr_rings_full() {
+	xft_gexec "$1" "echo \$(awk '{ print \$1 + \$2 }' /sys/block/xvda/inflight)/\$((32 * \$(ls /sys/block/xvda/mq | wc -l)))"
 }
 
-# The stalled save/restore (see the top of the file).  The probe's block
-# thread pauses first: a task blocked in synchronous I/O on the stalled disk
-# cannot be frozen, and the guest refuses the suspend ("Freezing of tasks
-# failed").  fio's tasks wait for their asynchronous I/O interruptibly and
-# freeze with their requests in flight.
-fr_stalled_restore() {
-	local name=$1 snap out st i pid t0
+# fr_stall NAME: pause the probe's block thread (a task blocked in
+# synchronous I/O on a stalled disk cannot be frozen, and the guest would
+# refuse the suspend: "Freezing of tasks failed"; fio's tasks wait for their
+# asynchronous I/O interruptibly and freeze with their requests in flight),
+# stall the disk in dom0 and wait until every ring is full with more
+# requests behind it: fio keeps 64 in flight per vCPU, each ring has 32
+# slots.  Our driver must also count the hardware queue it stopped for want
+# of a slot.  Prints the reason when the rings do not fill (the disk is
+# running again then).
+fr_stall() {
+	local name=$1 out st stops0="" stops i full=""
 	out=$(xft_gexec "$name" "touch /tmp/xfprobe-blk-pause; i=0; while [ ! -e /tmp/xfprobe-blk-paused ] && [ \$i -lt 60 ]; do sleep 1; i=\$((i+1)); done; ls /tmp/xfprobe-blk-paused")
 	[ "$out" = /tmp/xfprobe-blk-paused ] || { echo "the probe's block thread did not pause: $out"; return 1; }
-	# a full ring first: the guest has its requests in flight
-	for i in $(seq 1 30); do
-		st=$(blk_stats "$name")
-		[ "$(blk_get "$st" ring_requests_in_flight)" = 32 ] && break
+	[ "$XFT_DRV" = built ] && stops0=$(blk_get "$(blk_stats "$name")" ring_full_stops)
+	dmsetup suspend "$FR_DM" || { echo "dmsetup suspend failed"; return 1; }
+	for i in $(seq 1 60); do
+		out=$(fr_rings_full "$name")
+		case "$out" in
+		*/*) [ "${out%/*}" -ge "${out#*/}" ] 2>/dev/null && { full=$out; break; } ;;
+		esac
 		sleep 1
 	done
-	t0=$(xft_now)
-	dmsetup suspend "$FR_DM" || { echo "dmsetup suspend failed"; return 1; }
-	xft_say "blk-fullring-stalled: disk stalled after $(xft_since "$t0")s, in flight: $(blk_get "$st" ring_requests_in_flight)" >&2
-	sleep 3
-	xl save "$name" /tmp/$name.save >/tmp/fr-save.log 2>&1 &
-	pid=$!
-	if ! fr_wait_suspended "$name"; then
+	if [ -z "$full" ]; then
 		dmsetup resume "$FR_DM"
-		wait $pid
-		echo "the guest did not suspend: $(tail -n 2 /tmp/fr-save.log)"
+		echo "the rings did not fill with the disk stalled for 60 s (started/slots: $out)"
 		return 1
 	fi
-	# the guest is gone: let the old backend finish the stalled requests
-	xft_say "blk-fullring-stalled: guest suspended after $(xft_since "$t0")s" >&2
+	if [ "$XFT_DRV" = built ]; then
+		st=$(blk_stats "$name")
+		stops=$(blk_get "$st" ring_full_stops)
+		if [ -z "$stops" ] || [ "$stops" -le "${stops0:-0}" ]; then
+			dmsetup resume "$FR_DM"
+			echo "the rings hold $full requests but no queue stopped for want of a slot (ring_full_stops $stops0 -> $stops)"
+			return 1
+		fi
+		full="$full, ring_full_stops $stops0 -> $stops"
+	fi
+	echo "$full"
+}
+
+# fr_stalled_op NAME OP: OP (checkpoint, restore or migrate) while the disk
+# is stalled and the rings are full, so that the guest suspends with its
+# queues stopped and no response coming; dom0 lets the disk go once the
+# guest is suspended (the old backend then answers into a ring the guest
+# no longer reads, for a restore or a migration) or once the operation is
+# over.  After it, every request must complete (issued again on the new
+# backend after a restore: defect 2 of issue 17, nothing restarted stopped
+# queues) and the probe's verified I/O goes on.  Prints what happened.
+fr_stalled_op() {
+	local name=$1 op=$2 full snap out id0 id st pid t0 i gone=""
+	full=$(fr_stall "$name") || { echo "$full"; return 1; }
+	t0=$(xft_now)
+	xft_say "blk-fullring: $op with the disk stalled, rings full ($full)" >&2
+	id0=$(xft_domid "$name")
+	case $op in
+	checkpoint) xl save -c "$name" /tmp/$name.ckpt >/tmp/fr-op.log 2>&1 & ;;
+	restore) xl save "$name" /tmp/$name.save >/tmp/fr-op.log 2>&1 & ;;
+	migrate) timeout 300 xl migrate -s /xft/fake-ssh "$name" localhost >/tmp/fr-op.log 2>&1 & ;;
+	*) dmsetup resume "$FR_DM"; echo "fr_stalled_op: unknown operation '$op'"; return 1 ;;
+	esac
+	pid=$!
+	# until the domain is suspended, gone or replaced, or the operation over
+	for i in $(seq 1 600); do
+		st=$(xft_guest_state "$name")
+		id=$(xft_domid "$name")
+		case "$st" in *s*) gone="suspended"; break ;; esac
+		[ -z "$id" ] && { gone="gone"; break; }
+		[ "$id" != "$id0" ] && { gone="replaced"; break; }
+		kill -0 $pid 2>/dev/null || { gone="still running"; break; }
+		sleep 0.2
+	done
 	dmsetup resume "$FR_DM"
-	wait $pid || { echo "xl save: $(tail -n 2 /tmp/fr-save.log)"; return 1; }
-	xft_say "blk-fullring-stalled: saved after $(xft_since "$t0")s" >&2
-	out=$(xl restore /tmp/$name.save 2>&1) || { echo "xl restore: $(echo "$out" | tail -n 2)"; return 1; }
-	xft_say "blk-fullring-stalled: restored after $(xft_since "$t0")s" >&2
-	rm -f /tmp/$name.save
+	xft_say "blk-fullring: the guest was ${gone:-running after 120 s} when the disk went on, $(xft_since "$t0")s after the $op began" >&2
+	wait $pid || { rm -f /tmp/$name.ckpt /tmp/$name.save; echo "$op with the disk stalled: $(tail -n 2 /tmp/fr-op.log | tr '\n' ' ')"; return 1; }
+	rm -f /tmp/$name.ckpt
+	if [ $op = restore ]; then
+		out=$(xl restore /tmp/$name.save 2>&1) ||
+			{ rm -f /tmp/$name.save; echo "xl restore: $(echo "$out" | tail -n 2)"; return 1; }
+		rm -f /tmp/$name.save
+	fi
 	snap=$(xft_snap "$name")
 	out=$(xft_gexec "$name" "rm -f /tmp/xfprobe-blk-pause; echo resumed")
-	[ "$out" = resumed ] || { echo "after the restore the guest does not answer: $out"; return 1; }
-	xft_wait_progress "$name" "$snap" 2 180
+	[ "$out" = resumed ] || { echo "after the $op the guest does not answer: $out"; return 1; }
+	out=$(xft_wait_progress "$name" "$snap" 2 180) || { echo "after the $op: $out"; return 1; }
+	echo "$op with rings full ($full), guest $gone when the disk went on; $out"
 }
 
 # fr_guest CHECK [EXTRA]: boot g1 with a 4-page ring (and EXTRA kernel
@@ -168,13 +217,13 @@ sc_main() {
 	FR_EXTRA0=$XFT_GUEST_EXTRA
 	fr_guest blk-fullring-ops || { blk_reload_blkback; return; }
 
-	# ---- operations under the load ----
-	for op in ${XFT_FR_OPS:-checkpoint checkpoint restore restore $(xft_migrates && echo migrate)}; do
-		if [ $op = migrate ]; then
-			why=$(xft_migrate g1) && why=$(xft_wait_progress g1 "$(xft_snap g1)" 2 180)
-		else
-			why=$(xft_cycle g1 $op)
-		fi
+	# ---- operations under the load; stalled-OP: with the rings full ----
+	for op in ${XFT_FR_OPS:-checkpoint stalled-checkpoint restore stalled-restore $(xft_migrates && echo migrate stalled-migrate)}; do
+		case $op in
+		stalled-*) why=$(fr_stalled_op g1 ${op#stalled-}) ;;
+		migrate) why=$(xft_migrate g1) && why=$(xft_wait_progress g1 "$(xft_snap g1)" 2 180) ;;
+		*) why=$(xft_cycle g1 $op) ;;
+		esac
 		rc=$?
 		[ $rc = 0 ] && why=$(fr_moving g1)
 		if [ $rc != 0 ] || [ -z "${why##no request*}" ]; then
@@ -215,9 +264,14 @@ sc_main() {
 			return
 		fi
 	fi
-	if why=$(fr_stalled_restore g1) && why="$why; $(fr_moving g1)"; then
-		stalled=ok
-	fi
+	stalled=ok
+	for op in ${XFT_FR_STALLED_OPS:-restore checkpoint}; do
+		if ! why=$(fr_stalled_op g1 $op) || ! why="$why; $(fr_moving g1)"; then
+			stalled=""
+			break
+		fi
+		xft_say "blk-fullring-stalled: $why"
+	done
 	st=$(blk_stats g1)
 	if [ -z "$stalled" ]; then
 		xft_fail blk-fullring-stalled "$why; $(blk_resources "$st")"
