@@ -114,28 +114,32 @@ fr_stall() {
 	[ "$out" = /tmp/xfprobe-blk-paused ] || { echo "the probe's block thread did not pause: $out"; return 1; }
 	[ "$XFT_DRV" = built ] && stops0=$(blk_get "$(blk_stats "$name")" ring_full_stops)
 	dmsetup suspend "$FR_DM" || { echo "dmsetup suspend failed"; return 1; }
+	# (the queue stops when the request after the ring's last one comes:
+	# both are polled for)
 	for i in $(seq 1 60); do
 		out=$(fr_rings_full "$name")
 		case "$out" in
-		*/*) [ "${out%/*}" -ge "${out#*/}" ] 2>/dev/null && { full=$out; break; } ;;
+		*/*) [ "${out%/*}" -ge "${out#*/}" ] 2>/dev/null && full=$out ;;
 		esac
+		if [ -n "$full" ] && [ "$XFT_DRV" = built ]; then
+			stops=$(blk_get "$(blk_stats "$name")" ring_full_stops)
+			[ -n "$stops" ] && [ "$stops" -gt "${stops0:-0}" ] && break
+		elif [ -n "$full" ]; then
+			break
+		fi
+		full=""
 		sleep 1
 	done
 	if [ -z "$full" ]; then
 		dmsetup resume "$FR_DM"
-		echo "the rings did not fill with the disk stalled for 60 s (started/slots: $out)"
+		if [ "$XFT_DRV" = built ] && [ "${out%/*}" -ge "${out#*/}" ] 2>/dev/null; then
+			echo "the rings hold $out requests but no queue stopped for want of a slot within 60 s (ring_full_stops $stops0 -> $stops)"
+		else
+			echo "the rings did not fill with the disk stalled for 60 s (started/slots: $out)"
+		fi
 		return 1
 	fi
-	if [ "$XFT_DRV" = built ]; then
-		st=$(blk_stats "$name")
-		stops=$(blk_get "$st" ring_full_stops)
-		if [ -z "$stops" ] || [ "$stops" -le "${stops0:-0}" ]; then
-			dmsetup resume "$FR_DM"
-			echo "the rings hold $full requests but no queue stopped for want of a slot (ring_full_stops $stops0 -> $stops)"
-			return 1
-		fi
-		full="$full, ring_full_stops $stops0 -> $stops"
-	fi
+	[ "$XFT_DRV" = built ] && full="$full, ring_full_stops $stops0 -> $stops"
 	echo "$full"
 }
 

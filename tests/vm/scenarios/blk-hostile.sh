@@ -35,7 +35,11 @@ H=hostile HV=xvdb HID=51728
 
 # name|cfg before attaching|xenstore values|misbehave|trigger|expected (ours)
 # (restore cases apply cfg and xenstore values between save and restore;
-# a restore case's cfg "A / B" attaches with A and restores with B)
+# a restore case's cfg "A / B" attaches with A and restores with B; a
+# restore case with xs/state makes xfback announce Closing or Closed during
+# the reconnection; trigger "frozen:MB" or "thawed:MB": a read is held by a
+# hung xfback across a checkpoint and MB is carried out on it while the
+# guest is suspended, or just after it resumed: see suspend_misbehave)
 CASES='
 unknown-id|||unknown-id|read|broken
 dup-id|||dup-id|read2|broken
@@ -69,6 +73,15 @@ restore-xs-max-ring-order-huge||max-ring-page-order=99||restore|xs-opt
 restore-xs-sectors-overflow||sectors=99999999999999999999||restore|xs-req
 restore-fewer-features|persistent=0 max-queues=1 max-indirect=16 max-ring-page-order=0|||restore|features
 restore-more-queues|max-queues=1 / max-queues=4|||restore|morequeues
+restore-xs-state-closing||state=5||restore|xs-any
+restore-xs-state-closed||state=6||restore|xs-any
+frozen-unknown-id|||hang|frozen:unknown-id|broken
+frozen-bad-status|||hang|frozen:bad-status|broken
+frozen-closing|||hang|frozen:close-midio closing|closing
+frozen-vanish|||hang|frozen:vanish|gone
+thawed-unknown-id|||hang|thawed:unknown-id|broken
+thawed-rsp-prod-beyond|||hang|thawed:rsp-prod-beyond|broken
+thawed-closed|||hang|thawed:close-midio closed|closed
 random|||random|random|random
 '
 
@@ -138,7 +151,58 @@ trig_flush() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; dd if=/tmp/hpat of=/dev/
 trig_discard() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; blkdiscard -o 1048576 -l 1048576 /dev/$HV"; }
 # a read of the bad sectors (2048.., 4 KiB at 1 MiB) and one elsewhere
 trig_sectors() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; dd if=/dev/$HV of=/dev/null bs=4k skip=256 count=1 iflag=direct 2>/dev/null && exit 3; dd if=/dev/$HV of=/dev/null bs=4k skip=1024 count=1 iflag=direct 2>/dev/null || exit 4; exit 0"; }
+# asynchronous reads (libaio): unlike dd's synchronous ones, a task waiting
+# for them can be frozen, so the guest can suspend with them held
+trig_aread() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; fio --name=ar --filename=/dev/$HV --direct=1 --ioengine=libaio --iodepth=4 --rw=read --bs=64k --size=4m --output=/tmp/ar.out"; }
 trig_random() { xfb_bg g1 io "[ -b /dev/$HV ] || exit 9; fio --name=rnd --filename=/dev/$HV --size=16m --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bsrange=4k-128k --verify=crc32c --verify_backlog=32 --do_verify=1 --time_based --runtime=${XFT_HOSTILE_RANDOM_SECS:-40} --output=/tmp/rnd.out"; }
+
+# suspend_misbehave frozen|thawed MB: xfback hangs (takes no request) and
+# asynchronous reads of xvdb wait on the ring (a task in a synchronous read
+# cannot be frozen: the guest would refuse the suspend, "Freezing of tasks
+# failed", and xl reports "xc_domain_resume failed: Invalid argument"); then
+# a checkpoint ("xl save -c").  MB is
+# armed while the domain is suspended (frozen: the guest finds MB's
+# responses or backend state when it thaws) or just after "xl save -c"
+# returned (thawed: MB is the first thing the thawed guest sees); arming it
+# ends the hang, and xfback takes the held request the MB way.  Prints what
+# happened; fails when the case could not be set up.
+suspend_misbehave() {
+	local when=$1 mb=$2 f0 pid i st="" seen="" out
+	f0=$(xfb_fired $H)
+	xfb_misbehave $H hang
+	sleep 1
+	trig_aread
+	xfb_wait_fired $H $((f0 + 1)) 30 || { xfb_misbehave $H none; echo "no read reached the hung xfback ($(xfb_event $H))"; return 1; }
+	xl save -c g1 /tmp/g1.ckpt >/tmp/hostile-ckpt.log 2>&1 &
+	pid=$!
+	if [ "$when" = frozen ]; then
+		for i in $(seq 1 600); do
+			st=$(xft_guest_state g1)
+			case "$st" in *s*) seen=1; break ;; esac
+			kill -0 $pid 2>/dev/null || break
+			sleep 0.2
+		done
+		if [ -z "$seen" ]; then
+			wait $pid
+			xfb_misbehave $H none
+			rm -f /tmp/g1.ckpt
+			echo "the guest was never seen suspended (state '$st'; xl: $(tail -n 1 /tmp/hostile-ckpt.log))"
+			return 1
+		fi
+		xfb_misbehave $H "$mb"
+		# carried out while the domain is still suspended?
+		sleep 0.5
+		st=$(xft_guest_state g1)
+		out="armed while suspended, state '$st' 0.5 s later"
+	fi
+	wait $pid
+	i=$?
+	rm -f /tmp/g1.ckpt
+	[ $i = 0 ] || { xfb_misbehave $H none; echo "xl save -c: $(tail -n 2 /tmp/hostile-ckpt.log | tr '\n' ' ')"; return 1; }
+	[ "$when" = frozen ] || { xfb_misbehave $H "$mb"; out="armed after the checkpoint"; }
+	xfb_wait_fired $H $((f0 + 2)) 20 || { echo "xfback did not carry out '$mb' ($(xfb_event $H))"; return 1; }
+	echo "$out; xfback: $(xfb_event $H | cut -c1-80)"
+}
 
 # ---- looking at the outcome ----
 
@@ -234,6 +298,8 @@ run_case() {
 	N_CASES=$((N_CASES + 1))
 	RAN=1
 	why=$(ensure_guest) || { report "$name" setup setup "$why"; return; }
+	# (ensure_guest ran in a subshell: the fresh guest is clean here too)
+	DIRTY=""
 	xfb_reset $H
 	case $cfg in
 	*" / "*) cfg0=${cfg%% / *} cfg=${cfg#* / } ;;
@@ -339,9 +405,18 @@ run_case() {
 	case $exp in noflush) key=flushes ;; nodiscard) key=discards ;; *) key=reads ;; esac
 	sleep 2
 	c0=$(xfb_stat $H $key)
-	xfb_misbehave $H "$mb"
-	sleep 1
-	"trig_$trig"
+	case $trig in
+	frozen:*|thawed:*)
+		out=$(suspend_misbehave "${trig%%:*}" "${trig#*:}") || { report "$name" setup setup "$out"; DIRTY=1; return; }
+		xft_say "blk-hostile: $name: $out"
+		trig=aread
+		;;
+	*)
+		xfb_misbehave $H "$mb"
+		sleep 1
+		"trig_$trig"
+		;;
+	esac
 
 	# how long the trigger may take
 	case $exp in
