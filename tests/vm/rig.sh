@@ -331,6 +331,25 @@ install_xfback() {
 	cp "$VM/backend/xfback-hotplug" "$root/etc/xen/scripts/xfback"
 }
 
+# install_xfnetback ROOT: the test network backend (tests/vm/netback) as
+# ROOT/usr/bin/xfnetback and its hotplug script, built as xfback is (after
+# install_xfback, which extracts the libxen-dev headers)
+install_xfnetback() {
+	local root=$1 dev bin=$CACHE/xfnetback f
+	dev=$CACHE/xfback-dev-$(deb_version "$DOM0_PROFILE" libxen-dev | tr ':+~' ___)
+	for f in "$VM"/netback/*.[ch]; do
+		[ "$f" -nt "$bin" ] && rm -f "$bin"
+	done
+	if [ ! -x "$bin" ] || [ "$dev/.ready" -nt "$bin" ]; then
+		log "building xfnetback"
+		gcc -O2 -g -Wall -Wextra -I"$dev/usr/include" -L"$dev/usr/lib/x86_64-linux-gnu" \
+			-Wl,-rpath-link,"$dev/usr/lib/x86_64-linux-gnu" -o "$bin" "$VM"/netback/*.c \
+			-lxenstore -lxengnttab -lxenevtchn || { log "xfnetback did not build"; exit 1; }
+	fi
+	cp "$bin" "$root/usr/bin/xfnetback"
+	cp "$VM/netback/xfnetback-hotplug" "$root/etc/xen/scripts/xfnetback"
+}
+
 # ---- guests ----
 mkdir -p "$RUN/xft/guests"
 guest_initrd() {
@@ -437,6 +456,7 @@ cp "$PROBE" "$R/bin/xfprobe"
 install_tools "$VM/dom0/tools.list" "$R" "$DOM0/libs"
 mkdir -p "$R/usr/bin"
 install_xfback "$R"
+install_xfnetback "$R"
 mv "$RUN/xft/guests" "$R/xft/"
 # The real-guest scenario: a debootstrapped Debian disk (QEMU gives it to
 # dom0 as a virtio disk) and Xen's PV GRUB, which boots the guest's own
