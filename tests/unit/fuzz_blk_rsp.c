@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cursor c = { data, size };
 	struct freq reqs[NREQ] = { 0 };
 	struct xfb_shadow sh;
-	struct xfb_conn conn;
+	struct xfb_conn conn = { 0 };
 	u32 ring, gen_base = 0, req_prod = 0, rsp_cons = 0, tag, other_tag;
 	uint8_t b;
 	int i;
@@ -113,8 +113,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conn.barrier = b & 2;
 	conn.discard = b & 4;
 	conn.secure_discard = b & 8;
+	conn.barrier_empty = conn.barrier && (b & 16);
 	/* this ring's tag, and one of another ring of the same device */
-	tag = ((u32)take8(&c) << 8 | take8(&c)) % XFB_SHADOW_MAX_TAGS;
+	tag = (u32)take8(&c) << 8;
+	tag = (tag | take8(&c)) % XFB_SHADOW_MAX_TAGS;
 	other_tag = (tag + 1 + take8(&c)) % XFB_SHADOW_MAX_TAGS;
 	xfb_shadow_init(&sh, slots, stack, ring, gen_base, tag);
 
@@ -122,8 +124,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		b = take8(&c);
 		reqs[i].io.kind = b % (XFB_NR_IO + 1);
 		reqs[i].io.fua = b & 0x80;
-		reqs[i].io.sector = take64(&c) >> (take8(&c) % 64);
-		reqs[i].io.nr_sectors = (take8(&c) << 4 | take8(&c)) % 2100;
+		/* (one take per statement: the order of the bytes is defined) */
+		reqs[i].io.sector = take64(&c);
+		reqs[i].io.sector >>= take8(&c) % 64;
+		reqs[i].io.nr_sectors = take8(&c) << 4;
+		reqs[i].io.nr_sectors = (reqs[i].io.nr_sectors | take8(&c)) % 2100;
 	}
 
 	while (c.left) {
@@ -164,12 +169,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 5: {	/* a response as the backend wrote it */
 			u64 id = take64(&c);
 			uint8_t op = take8(&c);
-			int16_t status = (int16_t)(take8(&c) << 8 | take8(&c));
+			int16_t status = (int16_t)(take8(&c) << 8);
 			u32 rsp_prod = rsp_cons + (take8(&c) % 4);
 			enum xfb_rsp_verdict v;
 			u32 s = ~0U;
 			int foreign = 0;
 
+			status = (int16_t)((u16)status | take8(&c));
 			/* sometimes aim at a live slot to get past the id check */
 			if (cmd & 1) {
 				u32 n = (u32)(id % ring);
