@@ -70,6 +70,23 @@ void kept_release_all(void)
 	kept_drop(-1, 0);
 }
 
+/* a dying domain must not wait for a mapping whose vif is long freed */
+void kept_release_gone(void)
+{
+	struct xfn_kept *k;
+	unsigned int domid;
+
+	for (k = kept; k; k = k->next) {
+		if (xs_is_domain_introduced(xsh, k->domid))
+			continue;
+		domid = k->domid;
+		kept_drop(domid, 0);
+		/* the list changed under us: start again */
+		kept_release_gone();
+		return;
+	}
+}
+
 uint64_t kept_next(void)
 {
 	struct xfn_kept *k;
@@ -347,8 +364,12 @@ static bool tx_one(struct xfn_vif *v, RING_IDX rp)
 static bool ring_sane(struct xfn_vif *v, bool rx)
 {
 	RING_IDX rp = rx ? v->rx.sring->req_prod : v->tx.sring->req_prod;
-	bool over = rx ? RING_REQUEST_PROD_OVERFLOW(&v->rx, rp) :
-			 RING_REQUEST_PROD_OVERFLOW(&v->tx, rp);
+	RING_IDX cons = rx ? v->rx.req_cons : v->tx.req_cons;
+	/* (and never more unconsumed requests than the ring has slots: a
+	 * req_prod behind req_cons would otherwise be 2^32 requests away) */
+	bool over = (rx ? RING_REQUEST_PROD_OVERFLOW(&v->rx, rp) :
+			  RING_REQUEST_PROD_OVERFLOW(&v->tx, rp)) ||
+		    rp - cons > (rx ? RING_SIZE(&v->rx) : RING_SIZE(&v->tx));
 
 	if (over) {
 		vlog(v, "%s req_prod %u is too far past our responses; ignoring the rings",

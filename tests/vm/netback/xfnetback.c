@@ -420,6 +420,7 @@ static void release_event(void)
 			vif_step(v);
 		}
 	}
+	kept_release_gone();
 }
 
 static void watch_event(char **w)

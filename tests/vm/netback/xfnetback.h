@@ -126,6 +126,7 @@ void ring_work(struct xfn_vif *v);
 void ring_timers(struct xfn_vif *v, uint64_t now, uint64_t *next);
 void kept_release_all(void);
 void kept_release_domain(unsigned int domid);
+void kept_release_gone(void);
 uint64_t kept_next(void);
 void kept_expire(uint64_t now);
 
