@@ -27,10 +27,20 @@ if [ -z "$cp_pl" ]; then
 				'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
 	fi
 fi
+# a checkpatch that cannot run (no perl module, a broken extraction) must
+# not read as "0 errors"
+out=$(perl -c "$cp_pl" 2>&1) || { echo "checkpatch: $cp_pl does not compile: $out" >&2; exit 1; }
 errs=0 warns=0 files=0 bad=0
 cd "$REPO"
 for f in $(find src include -name '*.[ch]' | sort); do
-	out=$(perl "$cp_pl" --no-tree --terse --show-types -f "$f" 2>&1 || true)
+	rc=0
+	out=$(perl "$cp_pl" --no-tree --terse --show-types -f "$f" 2>&1) || rc=$?
+	# (1: it found something; anything else: it did not check)
+	if [ "$rc" -gt 1 ]; then
+		echo "checkpatch: failed on $f (status $rc): $(tail -n 2 <<<"$out")" >&2
+		bad=1
+		continue
+	fi
 	e=$(grep -c ': ERROR:' <<<"$out" || true)
 	w=$(grep -c ': WARNING:' <<<"$out" || true)
 	files=$((files + 1)) errs=$((errs + e)) warns=$((warns + w))

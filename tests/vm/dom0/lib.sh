@@ -300,6 +300,14 @@ xft_cycles_timeout() { echo $((300 + 45 * $1 + 120 * $2)); }
 
 xft_cleanup() {
 	local d
+	# a scenario that stalled a dom0 disk (dmsetup suspend) and ended
+	# before letting it go (its time limit kills it) must not leave it
+	# stalled for the next one: resuming a running device changes nothing
+	if command -v dmsetup >/dev/null; then
+		for d in $(dmsetup ls 2>/dev/null | awk '$1 != "No" { print $1 }'); do
+			dmsetup resume "$d" 2>/dev/null
+		done
+	fi
 	for d in $(xl list | awk 'NR > 1 && $1 != "Domain-0" { print $1 }'); do
 		xl destroy "$d" >/dev/null 2>&1
 	done

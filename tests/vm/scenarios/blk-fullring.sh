@@ -90,13 +90,14 @@ fr_verify() {
 	xft_gexec "$1" "fio --name=v --filename=/dev/xvda --offset=24m --size=8m --direct=1 --ioengine=libaio --iodepth=16 --rw=randwrite --bs=16k --verify=crc32c --do_verify=$2 --verify_only=$3 --randseed=17 --output=/tmp/v.out >/dev/null 2>&1; echo rc=\$?"
 }
 
-# fr_rings_full NAME: "held/slots": the requests the guest's disk has started
-# (the block layer counts a request from the driver's start until its
-# completion; one the driver turns away for want of a slot goes back to idle,
-# in both drivers) against the slots of all its rings (32 per ring: the
-# backend offers one page)
+# fr_rings_full NAME: "held/slots stopped": the requests the guest's disk has
+# started (the block layer counts a request from the driver's start until
+# its completion; one the driver turns away for want of a slot goes back to
+# idle, in both drivers) against the slots of all its rings (32 per ring:
+# the backend offers one page), and how many of its hardware queues blk-mq
+# has stopped now (debugfs; "?" when it cannot be read)
 fr_rings_full() {
-	xft_gexec "$1" "echo \$(awk '{ print \$1 + \$2 }' /sys/block/xvda/inflight)/\$((32 * \$(ls /sys/block/xvda/mq | wc -l)))"
+	xft_gexec "$1" "mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null; s=\$(cat /sys/kernel/debug/block/xvda/hctx*/state 2>/dev/null | grep -c STOPPED) || s=0; ls /sys/kernel/debug/block/xvda/hctx0/state >/dev/null 2>&1 || s=?; echo \$(awk '{ print \$1 + \$2 }' /sys/block/xvda/inflight)/\$((32 * \$(ls /sys/block/xvda/mq | wc -l))) \$s"
 }
 
 # fr_stall NAME: pause the probe's block thread (a task blocked in
@@ -105,41 +106,40 @@ fr_rings_full() {
 # asynchronous I/O interruptibly and freeze with their requests in flight),
 # stall the disk in dom0 and wait until every ring is full with more
 # requests behind it: fio keeps 64 in flight per vCPU, each ring has 32
-# slots.  Our driver must also count the hardware queue it stopped for want
-# of a slot.  Prints the reason when the rings do not fill (the disk is
-# running again then).
+# slots.  "Behind it" is shown by a hardware queue that blk-mq holds
+# stopped now (both drivers stop a queue for want of a slot); where debugfs
+# cannot tell, by our driver's ring_full_stops rising during the stall.
+# Prints what it saw, or the reason when the rings do not fill (the disk
+# runs again then).
 fr_stall() {
-	local name=$1 out st stops0="" stops i full=""
+	local name=$1 out st stops0="" stops="" t0 full="" held stopped
 	out=$(xft_gexec "$name" "touch /tmp/xfprobe-blk-pause; i=0; while [ ! -e /tmp/xfprobe-blk-paused ] && [ \$i -lt 60 ]; do sleep 1; i=\$((i+1)); done; ls /tmp/xfprobe-blk-paused")
 	[ "$out" = /tmp/xfprobe-blk-paused ] || { echo "the probe's block thread did not pause: $out"; return 1; }
 	[ "$XFT_DRV" = built ] && stops0=$(blk_get "$(blk_stats "$name")" ring_full_stops)
 	dmsetup suspend "$FR_DM" || { echo "dmsetup suspend failed"; return 1; }
-	# (the queue stops when the request after the ring's last one comes:
-	# both are polled for)
-	for i in $(seq 1 60); do
+	t0=$(xft_now)
+	while [ "$(xft_since "$t0" | cut -d. -f1)" -lt 60 ]; do
 		out=$(fr_rings_full "$name")
-		case "$out" in
-		*/*) [ "${out%/*}" -ge "${out#*/}" ] 2>/dev/null && full=$out ;;
-		esac
-		if [ -n "$full" ] && [ "$XFT_DRV" = built ]; then
-			stops=$(blk_get "$(blk_stats "$name")" ring_full_stops)
-			[ -n "$stops" ] && [ "$stops" -gt "${stops0:-0}" ] && break
-		elif [ -n "$full" ]; then
-			break
+		held=${out%% *} stopped=${out##* }
+		if [ "${held%/*}" -ge "${held#*/}" ] 2>/dev/null; then
+			if [ "$stopped" != "?" ]; then
+				[ "$stopped" -ge 1 ] 2>/dev/null && { full="$held, $stopped queue(s) stopped"; break; }
+			elif [ "$XFT_DRV" = built ]; then
+				stops=$(blk_get "$(blk_stats "$name")" ring_full_stops)
+				[ -n "$stops" ] && [ "$stops" -gt "${stops0:-0}" ] &&
+					{ full="$held, ring_full_stops $stops0 -> $stops"; break; }
+			else
+				full="$held (no debugfs: whether requests wait behind the rings is not known)"
+				break
+			fi
 		fi
-		full=""
 		sleep 1
 	done
 	if [ -z "$full" ]; then
-		dmsetup resume "$FR_DM"
-		if [ "$XFT_DRV" = built ] && [ "${out%/*}" -ge "${out#*/}" ] 2>/dev/null; then
-			echo "the rings hold $out requests but no queue stopped for want of a slot within 60 s (ring_full_stops $stops0 -> $stops)"
-		else
-			echo "the rings did not fill with the disk stalled for 60 s (started/slots: $out)"
-		fi
+		dmsetup resume "$FR_DM" || echo "dmsetup resume failed; "
+		echo "the rings did not fill with requests waiting behind them, the disk stalled for 60 s (started/slots, queues stopped: $out${stops:+, ring_full_stops $stops0 -> $stops})"
 		return 1
 	fi
-	[ "$XFT_DRV" = built ] && full="$full, ring_full_stops $stops0 -> $stops"
 	echo "$full"
 }
 
@@ -165,7 +165,7 @@ fr_stalled_op() {
 	esac
 	pid=$!
 	# until the domain is suspended, gone or replaced, or the operation over
-	for i in $(seq 1 600); do
+	while [ "$(xft_since "$t0" | cut -d. -f1)" -lt 120 ]; do
 		st=$(xft_guest_state "$name")
 		id=$(xft_domid "$name")
 		case "$st" in *s*) gone="suspended"; break ;; esac
@@ -174,7 +174,12 @@ fr_stalled_op() {
 		kill -0 $pid 2>/dev/null || { gone="still running"; break; }
 		sleep 0.2
 	done
-	dmsetup resume "$FR_DM"
+	if ! dmsetup resume "$FR_DM"; then
+		wait $pid
+		rm -f /tmp/$name.ckpt /tmp/$name.save
+		echo "dmsetup resume failed after the $op began"
+		return 1
+	fi
 	xft_say "blk-fullring: the guest was ${gone:-running after 120 s} when the disk went on, $(xft_since "$t0")s after the $op began" >&2
 	wait $pid || { rm -f /tmp/$name.ckpt /tmp/$name.save; echo "$op with the disk stalled: $(tail -n 2 /tmp/fr-op.log | tr '\n' ' ')"; return 1; }
 	rm -f /tmp/$name.ckpt
