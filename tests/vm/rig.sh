@@ -302,13 +302,15 @@ install_tools() {
 	done
 }
 
-# install_xfback ROOT: the test block backend (tests/vm/backend) as
-# ROOT/usr/bin/xfback and its hotplug script; built here against this
-# machine's release's libxen-dev headers, linked against the libxen*.so
-# that dom0 already carries (libxenstore.so.4, libxengnttab.so.1 and
+# install_backends ROOT: the rig's own backends, each a program in
+# ROOT/usr/bin and its hotplug script in ROOT/etc/xen/scripts: xfback
+# (block, tests/vm/backend) and xfnetback (network, tests/vm/netback), both
+# with the shared tests/vm/backend-util; built here against this machine's
+# release's libxen-dev headers, linked against the libxen*.so that dom0
+# already carries (libxenstore.so.4, libxengnttab.so.1 and
 # libxenevtchn.so.1: stable interfaces, the same sonames in Xen 4.20)
-install_xfback() {
-	local root=$1 dev bin=$CACHE/xfback deb f
+install_backends() {
+	local root=$1 dev deb f name dir bin
 	dev=$CACHE/xfback-dev-$(deb_version "$DOM0_PROFILE" libxen-dev | tr ':+~' ___)
 	if [ ! -f "$dev/.ready" ]; then
 		rm -rf "$dev"
@@ -318,36 +320,21 @@ install_xfback() {
 		done
 		touch "$dev/.ready"
 	fi
-	for f in "$VM"/backend/*.[ch]; do
-		[ "$f" -nt "$bin" ] && rm -f "$bin"
+	for name in xfback:backend xfnetback:netback; do
+		dir=$VM/${name#*:} name=${name%:*} bin=$CACHE/${name%:*}
+		for f in "$dir"/*.[ch] "$VM"/backend-util/*.[ch]; do
+			[ "$f" -nt "$bin" ] && rm -f "$bin"
+		done
+		if [ ! -x "$bin" ] || [ "$dev/.ready" -nt "$bin" ]; then
+			log "building $name"
+			gcc -O2 -g -Wall -Wextra -I"$dev/usr/include" -L"$dev/usr/lib/x86_64-linux-gnu" \
+				-Wl,-rpath-link,"$dev/usr/lib/x86_64-linux-gnu" -o "$bin" \
+				"$dir"/*.c "$VM"/backend-util/*.c \
+				-lxenstore -lxengnttab -lxenevtchn || { log "$name did not build"; exit 1; }
+		fi
+		cp "$bin" "$root/usr/bin/$name"
+		cp "$dir/$name-hotplug" "$root/etc/xen/scripts/$name"
 	done
-	if [ ! -x "$bin" ] || [ "$dev/.ready" -nt "$bin" ]; then
-		log "building xfback"
-		gcc -O2 -g -Wall -Wextra -I"$dev/usr/include" -L"$dev/usr/lib/x86_64-linux-gnu" \
-			-Wl,-rpath-link,"$dev/usr/lib/x86_64-linux-gnu" -o "$bin" "$VM"/backend/*.c \
-			-lxenstore -lxengnttab -lxenevtchn || { log "xfback did not build"; exit 1; }
-	fi
-	cp "$bin" "$root/usr/bin/xfback"
-	cp "$VM/backend/xfback-hotplug" "$root/etc/xen/scripts/xfback"
-}
-
-# install_xfnetback ROOT: the test network backend (tests/vm/netback) as
-# ROOT/usr/bin/xfnetback and its hotplug script, built as xfback is (after
-# install_xfback, which extracts the libxen-dev headers)
-install_xfnetback() {
-	local root=$1 dev bin=$CACHE/xfnetback f
-	dev=$CACHE/xfback-dev-$(deb_version "$DOM0_PROFILE" libxen-dev | tr ':+~' ___)
-	for f in "$VM"/netback/*.[ch]; do
-		[ "$f" -nt "$bin" ] && rm -f "$bin"
-	done
-	if [ ! -x "$bin" ] || [ "$dev/.ready" -nt "$bin" ]; then
-		log "building xfnetback"
-		gcc -O2 -g -Wall -Wextra -I"$dev/usr/include" -L"$dev/usr/lib/x86_64-linux-gnu" \
-			-Wl,-rpath-link,"$dev/usr/lib/x86_64-linux-gnu" -o "$bin" "$VM"/netback/*.c \
-			-lxenstore -lxengnttab -lxenevtchn || { log "xfnetback did not build"; exit 1; }
-	fi
-	cp "$bin" "$root/usr/bin/xfnetback"
-	cp "$VM/netback/xfnetback-hotplug" "$root/etc/xen/scripts/xfnetback"
 }
 
 # ---- guests ----
@@ -455,8 +442,7 @@ cp "$VM/dom0/xfblock" "$VM/dom0/xfvif" "$R/etc/xen/scripts/"
 cp "$PROBE" "$R/bin/xfprobe"
 install_tools "$VM/dom0/tools.list" "$R" "$DOM0/libs"
 mkdir -p "$R/usr/bin"
-install_xfback "$R"
-install_xfnetback "$R"
+install_backends "$R"
 mv "$RUN/xft/guests" "$R/xft/"
 # The real-guest scenario: a debootstrapped Debian disk (QEMU gives it to
 # dom0 as a virtio disk) and Xen's PV GRUB, which boots the guest's own

@@ -21,6 +21,7 @@
 #define xen_wmb() atomic_thread_fence(memory_order_release)
 
 #include <xenstore.h>
+#include "../backend-util/daemon.h"
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include <xen/io/blkif.h>
@@ -159,15 +160,9 @@ struct xfb_vbd {
 };
 
 /* ---- xfback.c ---- */
-extern struct xs_handle *xsh;
 extern xenevtchn_handle *xce;
 extern xengnttab_handle *xgt;
-void xlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vlog(struct xfb_vbd *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-uint64_t now_ms(void);
-char *xs_get(const char *dir, const char *key);	/* malloc'd or NULL */
-bool xs_put(const char *dir, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 void xfb_fired(struct xfb_vbd *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void xfb_status(struct xfb_vbd *v);
 void xfb_read_misbehave(struct xfb_vbd *v);

@@ -122,34 +122,7 @@ struct xs_handle *xsh;
 xenevtchn_handle *xce;
 xengnttab_handle *xgt;
 
-uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void vxlog(const char *prefix, const char *fmt, va_list ap)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	fprintf(stderr, "[%5ld.%03ld] xfnetback: %s", (long)ts.tv_sec, ts.tv_nsec / 1000000,
-		prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	fflush(stderr);
-}
-
-void xlog(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vxlog("", fmt, ap);
-	va_end(ap);
-}
+const char *daemon_name = "xfnetback";
 
 void vlog(struct xfn_vif *v, const char *fmt, ...)
 {
@@ -160,30 +133,6 @@ void vlog(struct xfn_vif *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vxlog(prefix, fmt, ap);
 	va_end(ap);
-}
-
-char *xs_get(const char *dir, const char *key)
-{
-	char path[512];
-	unsigned int len;
-
-	if (key)
-		snprintf(path, sizeof(path), "%s/%s", dir, key);
-	else
-		snprintf(path, sizeof(path), "%s", dir);
-	return xs_read(xsh, XBT_NULL, path, &len);
-}
-
-bool xs_put(const char *dir, const char *key, const char *fmt, ...)
-{
-	char path[512], val[512];
-	va_list ap;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	va_start(ap, fmt);
-	vsnprintf(val, sizeof(val), fmt, ap);
-	va_end(ap);
-	return xs_write(xsh, XBT_NULL, path, val, strlen(val));
 }
 
 static char *ctl_dir(const struct xfn_vif *v, char *buf, size_t n)

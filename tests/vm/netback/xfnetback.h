@@ -22,6 +22,7 @@
 #define xen_wmb() atomic_thread_fence(memory_order_release)
 
 #include <xenstore.h>
+#include "../backend-util/daemon.h"
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include <xen/io/netif.h>
@@ -98,15 +99,9 @@ struct xfn_vif {
 };
 
 /* ---- xfnetback.c ---- */
-extern struct xs_handle *xsh;
 extern xenevtchn_handle *xce;
 extern xengnttab_handle *xgt;
-void xlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vlog(struct xfn_vif *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-uint64_t now_ms(void);
-char *xs_get(const char *dir, const char *key);	/* malloc'd or NULL */
-bool xs_put(const char *dir, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 void xfn_fired(struct xfn_vif *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void xfn_status(struct xfn_vif *v);
 void xfn_read_misbehave(struct xfn_vif *v);
