@@ -61,6 +61,8 @@ static void cfg_defaults(struct xfb_cfg *c)
 	c->discard_alignment = 0;
 	c->readonly = 0;
 	c->persistent_max = 2048;
+	c->hold_state = 0;
+	c->hold_ms = 5000;
 }
 
 static void cfg_read(struct xfb_vbd *v)
@@ -84,6 +86,12 @@ static void cfg_read(struct xfb_vbd *v)
 						       c->discard_alignment);
 	c->readonly = (int)read_long(dir, "readonly", c->readonly);
 	c->persistent_max = (unsigned int)read_long(dir, "persistent-max", c->persistent_max);
+	c->hold_state = (int)read_long(dir, "hold-state", c->hold_state);
+	c->hold_ms = (unsigned int)read_long(dir, "hold-ms", c->hold_ms);
+	if (c->hold_state != XenbusStateClosing && c->hold_state != XenbusStateClosed)
+		c->hold_state = 0;
+	if (c->hold_ms > 600000)
+		c->hold_ms = 600000;
 	if (c->max_queues > XFB_MAX_QUEUES)
 		c->max_queues = XFB_MAX_QUEUES;
 	if (c->max_ring_order > (int)XFB_MAX_ORDER)
@@ -382,7 +390,22 @@ struct xfb_vbd *vbd_claim(const char *be)
 	snprintf(tok, sizeof(tok), "fe:%u", v->serial);
 	snprintf(path, sizeof(path), "%s/state", v->fe);
 	xs_watch(xsh, path, tok);
-	advertise(v);
+	cfg_read(v);
+	if (v->cfg.hold_state) {
+		/*
+		 * misbehaviour: a new device (a restore, a migration, an
+		 * attach) finds its backend Closing or Closed and kept there
+		 * for a while, whatever the frontend does; one-shot
+		 */
+		snprintf(path, sizeof(path), "/xfback/%s/cfg/hold-state", v->tag);
+		xs_rm(xsh, XBT_NULL, path);
+		v->hold_until = now_ms() + v->cfg.hold_ms;
+		vbd_set_state(v, v->cfg.hold_state);
+		xfb_fired(v, "held in state %d for %u ms at the claim", v->cfg.hold_state,
+			  v->cfg.hold_ms);
+	} else {
+		advertise(v);
+	}
 	xs_put(be, "hotplug-status", "connected");
 	xs_put(be, "xfback-ready", "1");
 	vbd_step(v);
@@ -442,6 +465,17 @@ void vbd_act(struct xfb_vbd *v)
 	}
 }
 
+/* cfg hold-state: the hold ends, the device starts as a new one would. */
+void vbd_hold_over(struct xfb_vbd *v, uint64_t now)
+{
+	if (!v->hold_until || now < v->hold_until)
+		return;
+	v->hold_until = 0;
+	vlog(v, "hold in state %d over: advertising", v->state);
+	advertise(v);
+	vbd_step(v);
+}
+
 /* Look at everything again and do what the states ask for. */
 void vbd_step(struct xfb_vbd *v)
 {
@@ -455,6 +489,9 @@ void vbd_step(struct xfb_vbd *v)
 		return;
 	}
 	free(s);
+	/* held (cfg hold-state): nothing moves until vbd_hold_over() */
+	if (v->hold_until)
+		return;
 	bs = read_long(v->be, "state", -1);
 	if (bs != v->state && v->state >= 0) {
 		/* written by someone else: the toolstack closing the device */

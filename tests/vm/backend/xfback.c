@@ -48,7 +48,12 @@
  *                  0: no feature-max-indirect-segments), persistent (1),
  *                  flush (1), barrier (0), discard (1), discard-secure (0),
  *                  discard-granularity (4096), discard-alignment (0),
- *                  readonly (0), persistent-max (2048 grants per ring)
+ *                  readonly (0), persistent-max (2048 grants per ring);
+ *                  and a misbehaviour of the next claim: hold-state (5 or
+ *                  6) keeps the next new device (a restore's, an attach's)
+ *                  in Closing or Closed for hold-ms (5000) whatever its
+ *                  frontend does, then advertises as usual; one-shot (the
+ *                  node is removed when it fires)
  *   xs/<key>       a raw value written to the backend directory after ours,
  *                  at InitWait and again just before Connected ("@rm":
  *                  delete the key): hostile values such as
@@ -535,6 +540,8 @@ int main(int argc, char **argv)
 			ring_timers(v, now, NULL);
 			if (v->action != ACT_NONE)
 				vbd_act(v);	/* may free v */
+			else if (v->hold_until)
+				vbd_hold_over(v, now);	/* may free v */
 		}
 		if (now - last_status >= 1000) {
 			for (v = vbds; v; v = v->next)

@@ -45,6 +45,8 @@ struct xfb_cfg {
 	unsigned int discard_granularity, discard_alignment;
 	int readonly;
 	unsigned int persistent_max;	/* persistent grants kept per ring */
+	int hold_state;			/* 5 or 6: held there at the claim (0: no) */
+	unsigned int hold_ms;		/* for so long, then InitWait */
 };
 
 /* ---- misbehaviours (/xfback/<tag>/misbehave) ---- */
@@ -157,6 +159,7 @@ struct xfb_vbd {
 	/* what a misbehaviour asks the main loop to do next */
 	enum { ACT_NONE, ACT_CLOSE, ACT_VANISH } action;
 	int act_state;			/* ACT_CLOSE: to which state */
+	uint64_t hold_until;		/* cfg hold-state: InitWait only then (0: not held) */
 };
 
 /* ---- xfback.c ---- */
@@ -175,6 +178,7 @@ void vbd_free(struct xfb_vbd *v);
 void vbd_set_state(struct xfb_vbd *v, int state);
 void vbd_vanish(struct xfb_vbd *v);
 void vbd_act(struct xfb_vbd *v);
+void vbd_hold_over(struct xfb_vbd *v, uint64_t now);
 extern struct xfb_vbd *vbds;
 
 /* ---- ring.c ---- */

@@ -4,7 +4,8 @@
 # mapped, EOPNOTSUPP for advertised features, failing sectors, a hung
 # backend, Closing/Closed mid-I/O, a backend that vanishes, hostile xenstore
 # values at the first connection and after a restore, a backend that comes
-# back after a restore with fewer features, and a seeded random mode.  The
+# back after a restore with fewer features, one that the restored guest
+# finds Closed or Closing for 8 s (restore-held-*), and a seeded random mode.  The
 # probe's xvda (blkback, or xfback with XFT_BLK_BACKEND=xfback) and the
 # network are the witnesses that the rest of the guest keeps working.
 #
@@ -72,6 +73,8 @@ restore-xs-max-ring-order-huge||max-ring-page-order=99||restore|xs-opt
 restore-xs-sectors-overflow||sectors=99999999999999999999||restore|xs-req
 restore-fewer-features|persistent=0 max-queues=1 max-indirect=16 max-ring-page-order=0|||restore|features
 restore-more-queues|max-queues=1 / max-queues=4|||restore|morequeues
+restore-held-closed|hold-state=6 hold-ms=8000|||restore|held-closed
+restore-held-closing|hold-state=5 hold-ms=8000|||restore|held-closing
 frozen-unknown-id|||hang|frozen:unknown-id|broken
 frozen-bad-status|||hang|frozen:bad-status|broken
 frozen-closing|||hang|frozen:close-midio closing|closing
@@ -394,8 +397,29 @@ run_case() {
 				[ "$XFT_TYPE" != pv ] || [ "${c2:-0}" -ge 1 ] 2>/dev/null || ok=0
 			}
 			;;
+		held-closed)
+			# Closed at the reconnection is a backend not there yet:
+			# the device waits for it and connects with its data
+			case $detail in *"data intact"*) ;; *) ok=0 ;; esac
+			detail="$detail; xfback $(xfb_event $H | cut -c1-60)"
+			;;
+		held-closing)
+			# Closing says the backend goes away: the device connects
+			# once it came back, or is failed, not left half there
+			case $detail in
+			*"data intact"*) ;;
+			*)
+				[ "$outcome" = device-failed ] || ok=0
+				[ "$XFT_DRV" != built ] || [ "$(blk_get "$st" state)" != connected ] || ok=0
+				;;
+			esac
+			detail="$detail; xfback $(xfb_event $H | cut -c1-60)"
+			;;
 		esac
 		[ "$(xfb_fired $H)" -ge 1 ] || [ -z "$xs" ] || { RAN=0; detail="$detail; xfback did not write the values"; }
+		case $exp in
+		held-*) [ "$(xfb_fired $H)" -ge 1 ] || { RAN=0; detail="$detail; xfback did not hold the new device"; } ;;
+		esac
 		fin=$(finish_case) || { ok=0; DIRTY=1; [ "$outcome" = oops ] || outcome=hang; }
 		report "$name" "$outcome" "$ok" "$detail; $fin"
 		return
