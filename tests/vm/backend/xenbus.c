@@ -69,6 +69,7 @@ static void cfg_read(struct xfb_vbd *v)
 {
 	struct xfb_cfg *c = &v->cfg;
 	char dir[128];
+	long hold;
 
 	cfg_defaults(c);
 	snprintf(dir, sizeof(dir), "/xfback/%s/cfg", v->tag);
@@ -87,11 +88,12 @@ static void cfg_read(struct xfb_vbd *v)
 	c->readonly = (int)read_long(dir, "readonly", c->readonly);
 	c->persistent_max = (unsigned int)read_long(dir, "persistent-max", c->persistent_max);
 	c->hold_state = (int)read_long(dir, "hold-state", c->hold_state);
-	c->hold_ms = (unsigned int)read_long(dir, "hold-ms", c->hold_ms);
+	hold = read_long(dir, "hold-ms", c->hold_ms);
 	if (c->hold_state != XenbusStateClosing && c->hold_state != XenbusStateClosed)
 		c->hold_state = 0;
-	if (c->hold_ms > 600000)
-		c->hold_ms = 600000;
+	/* (garbage or negative: the default; at most ten minutes) */
+	if (hold >= 0)
+		c->hold_ms = hold > 600000 ? 600000 : (unsigned int)hold;
 	if (c->max_queues > XFB_MAX_QUEUES)
 		c->max_queues = XFB_MAX_QUEUES;
 	if (c->max_ring_order > (int)XFB_MAX_ORDER)
@@ -473,7 +475,25 @@ void vbd_hold_over(struct xfb_vbd *v, uint64_t now)
 	v->hold_until = 0;
 	vlog(v, "hold in state %d over: advertising", v->state);
 	advertise(v);
-	vbd_step(v);
+	vbd_step(v);	/* may free v */
+}
+
+/*
+ * A held device still obeys the toolstack: a detach (it writes Closing or
+ * Closed over ours, or online = 0) or the frontend domain's death ends the
+ * hold without the advertisement, and the device closes as it would have.
+ */
+static bool hold_broken(struct xfb_vbd *v)
+{
+	long bs = read_long(v->be, "state", -1);
+
+	if (bs == v->state && read_long(v->be, "online", 1) && !v->dead)
+		return false;
+	vlog(v, "hold in state %d ended by the toolstack (state %ld) or the domain's death",
+	     v->state, bs);
+	v->hold_until = 0;
+	v->toolstack_closing = true;
+	return true;
 }
 
 /* Look at everything again and do what the states ask for. */
@@ -490,7 +510,7 @@ void vbd_step(struct xfb_vbd *v)
 	}
 	free(s);
 	/* held (cfg hold-state): nothing moves until vbd_hold_over() */
-	if (v->hold_until)
+	if (v->hold_until && !hold_broken(v))
 		return;
 	bs = read_long(v->be, "state", -1);
 	if (bs != v->state && v->state >= 0) {

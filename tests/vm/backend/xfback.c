@@ -504,8 +504,11 @@ int main(int argc, char **argv)
 		struct xfb_vbd *v, *vn;
 		int timeout;
 
-		for (v = vbds; v; v = v->next)
+		for (v = vbds; v; v = v->next) {
 			ring_timers(v, now, &next);
+			if (v->hold_until && v->hold_until < next)
+				next = v->hold_until;
+		}
 		k = kept_next();
 		if (k && k < next)
 			next = k;
