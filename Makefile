@@ -126,7 +126,10 @@ matrix:
 	$(Q)tests/matrix/run.sh
 
 vm-test:
-	$(Q)tests/vm/rig.sh -d "$(DRIVERS)" -g "$(GUEST)" -k "$(KERNEL)" -s "$(SCENARIO)"
+	$(Q)tests/vm/rig.sh -d "$(DRIVERS)" -g "$(GUEST)" -k "$(KERNEL)" -s "$(SCENARIO)" \
+		$(if $(filter command line,$(origin XEN)),-x "$(XEN)") \
+		$(if $(filter command line,$(origin QEMU)),-q "$(QEMU)") \
+		$(if $(filter 1,$(ICOUNT)),-i)
 
 # The VM scenarios that "make check" runs (see tests/vm/ci.sh).
 vm-ci:
@@ -246,6 +249,7 @@ help:
 	@echo "  make check-full                     check plus the long VM scenarios on every guest kernel"
 	@echo "  make unit | fuzz | matrix | vm-ci   one part of check"
 	@echo "  make vm-test DRIVERS=intree|built GUEST=pv|pvh KERNEL=6.1|5.10|6.12 SCENARIO=<name|all>"
+	@echo "               [XEN=4.17|4.20 QEMU=7.2|10.0 ICOUNT=1]  Xen, emulator, deterministic clock"
 	@echo "  make bench [GUEST=pv|pvh KERNEL=6.1 BENCH_ROUNDS=2]  in-tree vs. ours, table in BENCHMARKS.md"
 	@echo "  make checkpatch                     kernel style check of src/ and include/"
 	@echo "  make dkms-install [KVER=<release>]  install from this checkout with DKMS (/usr/src/$(PACKAGE_NAME)-$(PACKAGE_VERSION))"

@@ -171,6 +171,13 @@ deb_version() {
 		awk '/Candidate:/ && !done { if ($2 != "(none)") print $2; done = 1 }'
 }
 
+# Version of a package in one suite of a profile (empty if that suite has
+# none): for a backport, which loses the candidate vote to its base suite.
+deb_version_in() {
+	deb_apt_cache "$1" madison "$2" 2>/dev/null |
+		awk -F'|' -v s=" $3/" 'index($3, s) && !done { gsub(/ /, "", $2); print $2; done = 1 }'
+}
+
 # The first dependency of a package whose name matches a regex: resolves
 # meta-packages such as linux-image-amd64 -> linux-image-6.1.0-56-amd64.
 deb_dep_matching() {

@@ -11,7 +11,7 @@
 # one line per check plus a final "N passed, N failed, N skipped" line.
 #
 # usage: rig.sh [-d "intree built"] [-g "pv pvh"] [-k "6.1 5.10 6.12"]
-#               [-x 4.17|4.20|4.17+shadow|4.20+shadow]
+#               [-x 4.17|4.20|4.17+shadow|4.20+shadow] [-q 7.2|10.0] [-i]
 #               [-s "boot checkpoint ..."|all] [-r REPORT] [-e VAR=VALUE]...
 #
 # -k takes the short names 5.10, 6.1, 6.12 (Debian 11 and 12's kernels) or
@@ -20,6 +20,14 @@
 # whose toolstack runs in dom0 on trixie's libraries); +shadow boots that
 # Xen's hypervisor rebuilt from Debian's source with shadow paging
 # (tests/vm/xen-shadow.sh), which PV live migration needs.
+# -q: the QEMU that emulates the machine: Debian 12's installed 7.2, or
+# bookworm-backports' 10.0 (downloaded, unpacked into the cache and run in a
+# private mount namespace beside 7.2; default: $XFPM_RIG_QEMU, else 7.2).
+# -i: deterministic time (QEMU's -icount shift=0,sleep=off: the machine's
+# clock follows the instructions it runs, not the host's wall clock).
+# For diagnosis: XFPM_RIG_ACCEL (tcg; e.g. tcg,thread=single),
+# XFPM_RIG_MACHINE (pc), XFPM_RIG_CPU (the -cpu model) and
+# XFPM_RIG_QEMU_ARGS (more options: a monitor socket, -d logging).
 set -euo pipefail
 
 # Run from a private copy: bash reads a script as it goes, and this file may
@@ -43,7 +51,8 @@ ALL_SCENARIOS=$(for f in "$VM"/scenarios/*.sh; do
 	grep -q '^# rig-all: no' "$f" || basename "$f" .sh
 done | tr '\n' ' ')
 DRIVERS=intree GUESTS=pv KERNELS=6.1 SCENARIOS=all REPORT="" EXTRA_CONF=() XEN=4.17
-while getopts "d:g:k:s:r:e:x:h" opt; do
+QEMU_SERIES=${XFPM_RIG_QEMU:-7.2} ICOUNT=${XFPM_RIG_ICOUNT:-0}
+while getopts "d:g:k:s:r:e:x:q:ih" opt; do
 	case $opt in
 	d) DRIVERS=$OPTARG ;;
 	g) GUESTS=$OPTARG ;;
@@ -52,7 +61,9 @@ while getopts "d:g:k:s:r:e:x:h" opt; do
 	r) REPORT=$OPTARG ;;
 	e) EXTRA_CONF+=("$OPTARG") ;;
 	x) XEN=$OPTARG ;;
-	*) sed -n '3,25p' "$REPO/tests/vm/rig.sh" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	q) QEMU_SERIES=$OPTARG ;;
+	i) ICOUNT=1 ;;
+	*) sed -n '3,/^set -euo/p' "$REPO/tests/vm/rig.sh" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 [ "$SCENARIOS" = all ] && SCENARIOS=$ALL_SCENARIOS
@@ -65,6 +76,15 @@ done
 case $XEN in
 4.17|4.20|4.17+shadow|4.20+shadow) ;;
 *) echo "rig: XEN must be 4.17 or 4.20, or either with +shadow, not '$XEN'" >&2; exit 2 ;;
+esac
+case $QEMU_SERIES in
+7.2|10.0) ;;
+*) echo "rig: QEMU must be 7.2 (Debian 12's) or 10.0 (bookworm-backports), not '$QEMU_SERIES'" >&2; exit 2 ;;
+esac
+case " ${EXTRA_CONF[*]} " in
+*" XFT_BLK_BACKEND=qdisk "*)
+	case $XEN in 4.17*) ;; *) echo "rig: XFT_BLK_BACKEND=qdisk needs Xen 4.17 (the rig's qemu-system-xen is bookworm's, built for it), not $XEN" >&2; exit 2 ;; esac
+	;;
 esac
 for s in $SCENARIOS; do
 	[ -f "$VM/scenarios/$s.sh" ] || { echo "rig: no scenario '$s' (have: $(cd "$VM/scenarios" && ls | sed 's/\.sh$//' | tr '\n' ' '))" >&2; exit 2; }
@@ -260,7 +280,7 @@ fi
 # libraries, but none named in the file HAVE (those the image ROOT is added
 # to has already: dom0's base)
 install_tools() {
-	local list=$1 root=$2 have=${3:-/dev/null} prog pkgs stubs sdir x=$CACHE/tools deb path lib lib_dst
+	local list=$1 root=$2 have=${3:-/dev/null} prog pkgs stubs sdir x=$CACHE/tools deb path lib lib_dst dst
 	mkdir -p "$x"
 	# "<program> <package>[,<library package>...] [<stub library>,...]";
 	# an empty list is fine (grep's status must not end the script)
@@ -269,10 +289,21 @@ install_tools() {
 		for deb in $(deb_fetch "$DOM0_PROFILE" ${pkgs//,/ }); do
 			deb_extract "$deb" "$x/root"
 		done
-		path=$({ find "$x/root/usr/bin" "$x/root/usr/sbin" "$x/root/bin" "$x/root/sbin" -name "$prog" 2>/dev/null || true; } | head -n 1)
+		# a program named by its path goes to that path (libxl looks for
+		# QEMU at /usr/libexec/xen-qemu-system-i386), others to /usr/bin
+		case $prog in
+		*/*)
+			path=$x/root/${prog#/} dst=$root/$(dirname "${prog#/}")
+			[ -f "$path" ] || path=""
+			;;
+		*)
+			path=$({ find "$x/root/usr/bin" "$x/root/usr/sbin" "$x/root/bin" "$x/root/sbin" -name "$prog" 2>/dev/null || true; } | head -n 1)
+			dst=$root/usr/bin
+			;;
+		esac
 		[ -n "$path" ] || { log "no program $prog in package(s) $pkgs"; exit 1; }
-		mkdir -p "$root/usr/bin"
-		cp "$path" "$root/usr/bin/"
+		mkdir -p "$dst"
+		cp "$path" "$dst/"
 		# optional third column: libraries to replace by stubs (tests/lib/stublib.sh)
 		sdir=$x/stubs-$prog
 		if [ -n "$stubs" ]; then
@@ -441,6 +472,27 @@ cp "$VM"/scenarios/*.sh "$VM"/scenarios/*.inc "$R/xft/scenarios/"
 cp "$VM/dom0/xfblock" "$VM/dom0/xfvif" "$R/etc/xen/scripts/"
 cp "$PROBE" "$R/bin/xfprobe"
 install_tools "$VM/dom0/tools.list" "$R" "$DOM0/libs"
+# QEMU's Xen block backend (qdisk) for the scenarios that say "# rig-needs:
+# qdisk" and for -e XFT_BLK_BACKEND=qdisk: bookworm's qemu-system-xen, built
+# against Xen 4.17's libraries, so with Xen 4.17 only (those scenarios skip
+# without it)
+for s in $SCENARIOS; do
+	case " ${EXTRA_CONF[*]} " in
+	*" XFT_BLK_BACKEND=qdisk "*) ;;
+	*) grep -q '^# rig-needs: .*qdisk' "$VM/scenarios/$s.sh" || continue ;;
+	esac
+	if [ "$XEN_SERIES" = 4.17 ]; then
+		log "adding QEMU's qdisk backend to dom0 (tests/vm/dom0/qdisk.list)"
+		install_tools "$VM/dom0/qdisk.list" "$R" "$DOM0/libs"
+		# libxl starts it with "-vnc none", which still loads a keymap
+		for deb in $(deb_fetch "$DOM0_PROFILE" qemu-system-data); do
+			deb_extract "$deb" "$CACHE/tools/root"
+		done
+		mkdir -p "$R/usr/share/qemu/keymaps"
+		cp "$CACHE/tools/root/usr/share/qemu/keymaps/en-us" "$R/usr/share/qemu/keymaps/"
+	fi
+	break
+done
 mkdir -p "$R/usr/bin"
 install_backends "$R"
 mv "$RUN/xft/guests" "$R/xft/"
@@ -481,11 +533,51 @@ fi
 case $XEN in *+shadow) xen_what="$XEN_VER, rebuilt with shadow paging" ;; *) xen_what=$XEN_VER ;; esac
 log "images ready in $(echo "$T_BUILT - $T_START" | bc)s; booting Xen $xen_what under QEMU"
 
+# ---- the emulator ----
+# 7.2: Debian 12's, installed.  10.0: bookworm-backports' packages unpacked
+# into the cache; it runs on Debian 12's libraries, but loads its modules
+# from the fixed path of the installed 7.2's (which abort it: "Only modules
+# from the same build can be loaded"), so it runs in a mount namespace of
+# its own with its module folder bound over that path.
+QEMU=(qemu-system-x86_64) QEMU_ARGS=()
+if [ "$QEMU_SERIES" = 10.0 ]; then
+	qpkgs=""
+	for p in qemu-system-x86 qemu-system-common qemu-system-data seabios; do
+		v=$(deb_version_in bookworm-backports "$p" bookworm-backports)
+		[ -n "$v" ] || { log "bookworm-backports has no $p: cannot run QEMU 10.0"; exit 2; }
+		qpkgs="$qpkgs $p=$v"
+	done
+	QDIR=$CACHE/qemu-$(deb_version_in bookworm-backports qemu-system-x86 bookworm-backports | tr ':+~' ___)
+	# shellcheck disable=SC2086
+	for deb in $(deb_fetch bookworm-backports $qpkgs); do
+		deb_extract "$deb" "$QDIR"
+	done
+	QMOD=/usr/lib/x86_64-linux-gnu/qemu
+	[ -d "$QMOD" ] || QMOD=$QDIR$QMOD
+	# (a private namespace: the bind mount never shows on the host; as a
+	# user, inside a user namespace of its own)
+	ns=(-m --propagation private)
+	[ "$(id -u)" = 0 ] || ns=(-r "${ns[@]}")
+	# shellcheck disable=SC2016
+	QEMU=(unshare "${ns[@]}" sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh
+		"$QDIR/usr/lib/x86_64-linux-gnu/qemu" "$QMOD" "$QDIR/usr/bin/qemu-system-x86_64")
+	QEMU_ARGS=(-L "$QDIR/usr/share/seabios" -L "$QDIR/usr/share/qemu" -L /usr/share/qemu)
+fi
+[ "$ICOUNT" = 1 ] && QEMU_ARGS+=(-icount shift=0,sleep=off)
+# (diagnosis: more QEMU options, e.g. a monitor socket or -d logging)
+if [ -n "${XFPM_RIG_QEMU_ARGS:-}" ]; then
+	read -ra more <<<"$XFPM_RIG_QEMU_ARGS"
+	QEMU_ARGS+=("${more[@]}")
+fi
+qver=$("${QEMU[@]}" --version 2>&1 | head -n 1) && [ -n "$qver" ] && case $qver in QEMU*) ;; *) false ;; esac ||
+	{ log "QEMU $QEMU_SERIES does not start: $qver"; exit 2; }
+log "QEMU: $qver$([ "$ICOUNT" = 1 ] && echo ', icount mode')"
+
 # ---- boot ----
 CONSOLE=$RUN/console.log
 : "${XFPM_RIG_TIMEOUT:=3600}"
-qemu-system-x86_64 -machine pc -accel "${XFPM_RIG_ACCEL:-tcg}" \
-	-cpu qemu64,+svm,+npt,+ssse3,+sse4.1,+sse4.2,+popcnt -smp 2 -m 3072 \
+"${QEMU[@]}" -machine "${XFPM_RIG_MACHINE:-pc}" -accel "${XFPM_RIG_ACCEL:-tcg}" "${QEMU_ARGS[@]}" \
+	-cpu "${XFPM_RIG_CPU:-qemu64,+svm,+npt,+ssse3,+sse4.1,+sse4.2,+popcnt}" -smp 2 -m 3072 \
 	-display none -monitor none -serial stdio -no-reboot "${QEMU_DISKS[@]}" \
 	-kernel "$XEN_ELF" \
 	-append "console=com1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot" \

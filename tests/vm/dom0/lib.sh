@@ -91,11 +91,15 @@ xft_guest_cfg() {
 	shift 2
 	[ -n "$vcpus" ] || { [ "$XFT_TYPE" = pvh ] && vcpus=1 || vcpus=2; }
 	# xvda: blkback, or with XFT_BLK_BACKEND=xfback the rig's own backend
-	# (tests/vm/backend/xfback.c) over the same file, tag disk<SLOT>
+	# (tests/vm/backend/xfback.c) over the same file, tag disk<SLOT>, or
+	# with XFT_BLK_BACKEND=qdisk QEMU's (tests/vm/dom0/qdisk.list)
 	case ${XFT_BLK_BACKEND:-blkback} in
 	blkback) disk="script=/etc/xen/scripts/xfblock, target=${XFT_DISK_TARGET:-$(xft_disk "$slot")}" ;;
 	xfback) xft_disk "$slot" >/dev/null && disk="script=/etc/xen/scripts/xfback, target=${XFT_DISK_TARGET:-/tmp/disk$slot.img}" ;;
-	*) echo "XFT_BLK_BACKEND must be blkback or xfback, not '$XFT_BLK_BACKEND'" >&2; return 1 ;;
+	# QEMU's qdisk (a process per guest, started by libxl) on the loop
+	# device: it opens its disk with O_DIRECT, which dom0's tmpfs refuses
+	qdisk) disk="backendtype=qdisk, target=${XFT_DISK_TARGET:-$(xft_disk "$slot")}" ;;
+	*) echo "XFT_BLK_BACKEND must be blkback, xfback or qdisk, not '$XFT_BLK_BACKEND'" >&2; return 1 ;;
 	esac
 	cat > /tmp/$name.cfg <<-EOF
 	name = "$name"
