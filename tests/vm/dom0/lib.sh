@@ -114,6 +114,9 @@ xft_guest_cfg() {
 	disk = [ 'format=raw, vdev=xvda, access=rw, $disk' ]
 	vif = [ 'mac=00:16:3e:00:00:$(printf %02x $((slot + 10))), bridge=xenbr0, script=/etc/xen/scripts/xfvif' ]
 	EOF
+	# XFT_TSC_MODE: xl's tsc_mode (default, native, ...); "native" keeps
+	# Xen from intercepting the guest's RDTSC
+	[ -z "${XFT_TSC_MODE:-}" ] || echo "tsc_mode = \"$XFT_TSC_MODE\"" >> /tmp/$name.cfg
 	for l in "$@"; do echo "$l" >> /tmp/$name.cfg; done
 }
 
