@@ -569,7 +569,8 @@ if [ -n "${XFPM_RIG_QEMU_ARGS:-}" ]; then
 	read -ra more <<<"$XFPM_RIG_QEMU_ARGS"
 	QEMU_ARGS+=("${more[@]}")
 fi
-qver=$("${QEMU[@]}" --version 2>&1 | head -n 1) && [ -n "$qver" ] && case $qver in QEMU*) ;; *) false ;; esac ||
+# (no pipe: under pipefail a SIGPIPE to QEMU would read as a failure)
+qver=$("${QEMU[@]}" --version 2>&1) && qver=${qver%%$'\n'*} && case $qver in QEMU*) ;; *) false ;; esac ||
 	{ log "QEMU $QEMU_SERIES does not start: $qver"; exit 2; }
 log "QEMU: $qver$([ "$ICOUNT" = 1 ] && echo ', icount mode')"
 
