@@ -87,7 +87,7 @@ xft_dump_guest_logs() {
 # with one vCPU none in the same sets, one in a longer run), README "Known
 # problems".
 xft_guest_cfg() {
-	local name=$1 slot=$2 g=/xft/guests/$XFT_KERNEL vcpus=${XFT_GUEST_VCPUS:-} disk
+	local name=$1 slot=$2 g=/xft/guests/$XFT_KERNEL vcpus=${XFT_GUEST_VCPUS:-} disk tsc
 	shift 2
 	[ -n "$vcpus" ] || { [ "$XFT_TYPE" = pvh ] && vcpus=1 || vcpus=2; }
 	# xvda: blkback, or with XFT_BLK_BACKEND=xfback the rig's own backend
@@ -115,8 +115,14 @@ xft_guest_cfg() {
 	vif = [ 'mac=00:16:3e:00:00:$(printf %02x $((slot + 10))), bridge=xenbr0, script=/etc/xen/scripts/xfvif' ]
 	EOF
 	# XFT_TSC_MODE: xl's tsc_mode (default, native, ...); "native" keeps
-	# Xen from intercepting the guest's RDTSC
-	[ -z "${XFT_TSC_MODE:-}" ] || echo "tsc_mode = \"$XFT_TSC_MODE\"" >> /tmp/$name.cfg
+	# Xen from intercepting the guest's RDTSC.  PVH guests get "native"
+	# unless it says otherwise: under the emulated SVM their triple faults
+	# come right after an intercepted instruction, RDTSC above all, which
+	# Xen's default mode intercepts after every restore and migration
+	# (README "Known problems")
+	tsc=${XFT_TSC_MODE:-}
+	[ -n "$tsc" ] || [ "$XFT_TYPE" != pvh ] || tsc=native
+	[ -z "$tsc" ] || echo "tsc_mode = \"$tsc\"" >> /tmp/$name.cfg
 	for l in "$@"; do echo "$l" >> /tmp/$name.cfg; done
 }
 
